@@ -1,0 +1,55 @@
+#pragma once
+// The replicas' route table: DTR's endpoints as a pure function of the request, the cluster state
+// and the port it arrived on. No sockets here; the transport calls respond() for every request.
+//
+//   /_ping /health /load_balancer_status   health, per version profile
+//   /nginx_status /ca                      answered on both ports
+//   /api/v0/meta/cluster_status            basic auth, as observed by this replica
+//   /v2/                                   401 with the registry's token challenge
+//   anything else on the HTTP port         301 to the HTTPS port
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "dtrsim/auth.hpp"
+#include "dtrsim/http.hpp"
+#include "dtrsim/state.hpp"
+
+namespace dtrsim {
+
+enum class Port { http, https };
+std::string_view port_name(Port p);
+
+// NGINX stub_status counters of one replica (both ports), counted by the transport.
+struct NginxCounters {
+  std::uint64_t accepts = 0, handled = 0, requests = 0;
+  std::uint64_t reading = 0, writing = 0, waiting = 0;
+  std::uint64_t active() const { return reading + writing + waiting; }
+};
+
+struct ReplicaContext {
+  const ClusterState& state;
+  const ReplicaState& replica;
+  Port port;
+  SysTime now;
+  const std::string& ca_pem;
+  const Accounts& accounts;
+  NginxCounters nginx;
+};
+
+HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx);
+
+// True for the paths a load balancer may health-check on this profile.
+bool is_health_path(const Profile& profile, std::string_view path);
+
+// {"Error":"...","Healthy":...}: keys in DTR's order, compact.
+std::string health_json(bool healthy, const std::string& error);
+
+// NGINX's own 502 page, sent when the api server is down.
+std::string nginx_error_page(int status);
+
+// {"errors":[{"code":..., "message":...}]}: the error body of DTR's API.
+std::string api_errors_json(std::string_view code, std::string_view message);
+
+} // namespace dtrsim

@@ -1,0 +1,324 @@
+// The life of one connection on a replica.
+#include "connection.hpp"
+
+#include <openssl/err.h>
+#include <sys/socket.h>
+
+#include <cctype>
+#include <ctime>
+
+#include "http_parser.hpp"
+#include "replica_core.hpp"
+#include "socket.hpp"
+#include "stream.hpp"
+
+namespace dtrsim::net {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::string http_date(SysTime t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(buf, n);
+}
+
+std::string nginx_400(const std::string& title) {
+  std::string body = "<html>\r\n<head><title>400 " + title + "</title></head>\r\n<body>\r\n"
+                     "<center><h1>400 Bad Request</h1></center>\r\n<center>" + title +
+                     "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+  return "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+class Connection {
+ public:
+  Connection(std::shared_ptr<ReplicaServer::Core> core, int fd, std::string peer, Port port)
+      : core_(std::move(core)), env_(core_->env), fd_(fd), peer_(std::move(peer)), port_(port) {}
+
+  void run() {
+    core_->accepts++;
+    core_->handled++;
+    enter(Phase::waiting);
+    tune_connection(fd_, env_.options.send_timeout);
+    if (sniff() && handshake())
+      while (!core_->closing && serve_one()) {}
+    if (stream_) stream_->finish();
+    stream_.reset();
+    leave();
+    core_->end_connection(fd_, false);
+  }
+
+ private:
+  enum class Phase { none, waiting, reading, writing };
+
+  std::atomic<std::uint64_t>& counter(Phase p) {
+    return p == Phase::reading ? core_->reading : p == Phase::writing ? core_->writing
+                                                                      : core_->waiting;
+  }
+  void enter(Phase p) {
+    if (phase_ == p) return;
+    leave();
+    counter(p)++;
+    phase_ = p;
+  }
+  void leave() {
+    if (phase_ != Phase::none) counter(phase_)--;
+    phase_ = Phase::none;
+  }
+
+  void record_event(const char* event, std::string detail) {
+    if (!env_.sink) return;
+    ExchangeRecord rec;
+    rec.time = env_.clock.now();
+    rec.replica = core_->number;
+    rec.port = port_;
+    rec.peer = peer_;
+    rec.event = event;
+    rec.detail = std::move(detail);
+    env_.sink->record(std::move(rec));
+  }
+
+  // Looks at the first byte before choosing a protocol, so that a load balancer sending TLS to
+  // the HTTP port (or plain HTTP to the HTTPS port) is answered as NGINX would and reported.
+  bool sniff() {
+    if (wait_readable(fd_, env_.options.keep_alive_timeout) != 1) return false;
+    unsigned char first = 0;
+    if (::recv(fd_, &first, 1, MSG_PEEK) != 1) return false;
+    bool tls = first == 0x16;
+    if (port_ == Port::http && tls) {
+      record_event(events::tls_on_http_port,
+                   "a TLS ClientHello arrived on the HTTP port: is an HTTPS upstream pointed at "
+                   "port " + std::to_string(local_port(fd_)) + "?");
+      PlainStream(fd_).write_all(nginx_400("Bad Request"));
+      return false;
+    }
+    if (port_ == Port::https && !tls) {
+      bool http_like = std::isupper(first) != 0;
+      record_event(http_like ? events::plain_http_on_https_port : events::bad_request,
+                   http_like ? "plain HTTP arrived on the HTTPS port: is an HTTP upstream "
+                               "pointed at port " + std::to_string(local_port(fd_)) + "?"
+                             : "bytes that are neither TLS nor HTTP arrived on the HTTPS port");
+      if (http_like)
+        PlainStream(fd_).write_all(nginx_400("The plain HTTP request was sent to HTTPS port"));
+      return false;
+    }
+    if (port_ == Port::http) stream_ = std::make_unique<PlainStream>(fd_);
+    return true;
+  }
+
+  bool handshake() {
+    if (port_ == Port::http) return true;
+    SSL* ssl = SSL_new(core_->tls->get(CertChoice::normal));
+    if (!ssl) return false;
+    SSL_set_fd(ssl, fd_);
+    set_receive_timeout(fd_, env_.options.handshake_timeout);
+    int rc = SSL_accept(ssl);
+    if (rc != 1) {
+      std::string why = openssl_errors();
+      SSL_free(ssl);
+      if (!core_->closing) record_event(events::tls_handshake_failed, why);
+      return false;
+    }
+    set_receive_timeout(fd_, env_.options.request_timeout);
+    stream_ = std::make_unique<TlsStream>(fd_, ssl);
+    return true;
+  }
+
+  // Reads until a complete request head is buffered. False on close, timeout or a too-large head
+  // (then `error` says so).
+  bool read_head(std::string& head, std::optional<ParseError>& error) {
+    char chunk[16 * 1024];
+    for (;;) {
+      while (buf_.size() >= 2 && buf_[0] == '\r' && buf_[1] == '\n') buf_.erase(0, 2);
+      size_t end = buf_.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        head = buf_.substr(0, end);
+        buf_.erase(0, end + 4);
+        return true;
+      }
+      if (buf_.size() > kMaxHeadBytes) {
+        error = ParseError{431, "request head larger than " + std::to_string(kMaxHeadBytes) +
+                                    " bytes"};
+        return false;
+      }
+      Millis wait = buf_.empty() ? env_.options.keep_alive_timeout : env_.options.request_timeout;
+      long n = stream_->read_some(chunk, sizeof chunk, wait);
+      if (n <= 0) return false;
+      if (buf_.empty()) {
+        enter(Phase::reading);
+        started_ = Steady::now();
+      }
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+  // Reads and drops the request body. False when the connection cannot continue.
+  bool discard_body(const BodyFraming& framing, std::string& error) {
+    char chunk[16 * 1024];
+    if (framing.kind == BodyFraming::sized) {
+      std::uint64_t left = framing.length;
+      size_t from_buf = static_cast<size_t>(std::min<std::uint64_t>(left, buf_.size()));
+      buf_.erase(0, from_buf);
+      left -= from_buf;
+      while (left > 0) {
+        long n = stream_->read_some(chunk, std::min<size_t>(sizeof chunk, left),
+                                    env_.options.request_timeout);
+        if (n <= 0) return false;
+        left -= static_cast<std::uint64_t>(n);
+      }
+      return true;
+    }
+    if (framing.kind == BodyFraming::chunked) {
+      ChunkedDecoder dec;
+      size_t used = dec.feed(buf_);
+      buf_.erase(0, used);
+      while (!dec.done() && !dec.failed()) {
+        long n = stream_->read_some(chunk, sizeof chunk, env_.options.request_timeout);
+        if (n <= 0) return false;
+        size_t u = dec.feed(std::string_view(chunk, static_cast<size_t>(n)));
+        if (dec.done()) buf_.append(chunk + u, static_cast<size_t>(n) - u);
+      }
+      if (dec.failed()) {
+        error = "bad chunked body: " + dec.error();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void finalize(HttpResponse& res) {
+    res.headers.insert(res.headers.begin(), Header{"Date", http_date(env_.clock.now())});
+    res.headers.insert(res.headers.begin(), Header{"Server", "nginx"});
+    if (env_.options.replica_header) res.set_header("X-Dtrsim-Replica", core_->replica_id);
+  }
+
+  bool send(const HttpResponse& res, bool keep_alive) {
+    std::string out = serialize_head(res, keep_alive);
+    if (!res.omit_body) out += res.body;
+    return stream_->write_all(out);
+  }
+
+  void reject(const ParseError& err, ExchangeRecord& rec) {
+    HttpResponse res;
+    res.status = err.status;
+    res.headers.push_back({"Content-Type", "application/json"});
+    res.body = api_errors_json("BAD_REQUEST", err.message);
+    finalize(res);
+    send(res, false);
+    rec.status = err.status;
+    rec.event = events::bad_request;
+    rec.detail = err.message;
+  }
+
+  // One request/response exchange. False when the connection must end.
+  bool serve_one() {
+    std::string head;
+    std::optional<ParseError> error;
+    enter(Phase::waiting);
+    if (!read_head(head, error)) {
+      if (!error) return false;
+      ExchangeRecord rec = base_record();
+      reject(*error, rec);
+      finish_record(std::move(rec));
+      return false;
+    }
+    enter(Phase::writing);
+    core_->requests++;
+    HttpRequest req;
+    ExchangeRecord rec = base_record();
+    error = parse_request_head(head, req);
+    BodyFraming framing;
+    if (!error) error = body_framing(req, framing);
+    rec.method = req.method;
+    rec.path = req.path;
+    if (const std::string* host = req.header("Host")) rec.host = *host;
+    if (error) {
+      reject(*error, rec);
+      finish_record(std::move(rec));
+      return false;
+    }
+    if (!req.header("Host")) {
+      rec.event = events::missing_host;
+      rec.detail = req.version + " request without a Host header";
+      if (req.version == "HTTP/1.1") {
+        reject(ParseError{400, "HTTP/1.1 request without a Host header"}, rec);
+        rec.event = events::missing_host;
+        finish_record(std::move(rec));
+        return false;
+      }
+    }
+    if (const std::string* expect = req.header("Expect");
+        expect && iequals(*expect, "100-continue") && framing.kind != BodyFraming::none)
+      stream_->write_all("HTTP/1.1 100 Continue\r\n\r\n");
+    std::string body_error;
+    if (!discard_body(framing, body_error)) {
+      if (!body_error.empty()) {
+        reject(ParseError{400, body_error}, rec);
+        finish_record(std::move(rec));
+      }
+      return false;
+    }
+
+    StatePtr state = env_.store.snapshot();
+    const ReplicaState* replica = state->find(core_->number);
+    if (!replica || !replica->running) return false;
+    ReplicaContext ctx{*state, *replica, port_, env_.clock.now(), env_.ca_pem, env_.accounts,
+                       counters()};
+    HttpResponse res = respond(req, ctx);
+    finalize(res);
+    bool keep = req.wants_keep_alive() && !core_->closing;
+    bool sent = send(res, keep);
+    rec.status = res.status;
+    finish_record(std::move(rec));
+    return sent && keep;
+  }
+
+  NginxCounters counters() const {
+    NginxCounters c;
+    c.accepts = core_->accepts;
+    c.handled = core_->handled;
+    c.requests = core_->requests;
+    c.reading = core_->reading;
+    c.writing = core_->writing;
+    c.waiting = core_->waiting;
+    return c;
+  }
+
+  ExchangeRecord base_record() const {
+    ExchangeRecord rec;
+    rec.time = env_.clock.now();
+    rec.replica = core_->number;
+    rec.port = port_;
+    rec.peer = peer_;
+    return rec;
+  }
+
+  void finish_record(ExchangeRecord&& rec) {
+    rec.duration_ms =
+        std::chrono::duration<double, std::milli>(Steady::now() - started_).count();
+    if (env_.sink) env_.sink->record(std::move(rec));
+  }
+
+  std::shared_ptr<ReplicaServer::Core> core_;
+  ServerEnv& env_;
+  int fd_;
+  std::string peer_;
+  Port port_;
+  std::unique_ptr<Stream> stream_;
+  std::string buf_;
+  Phase phase_ = Phase::none;
+  Steady::time_point started_ = Steady::now();
+};
+
+} // namespace
+
+void serve_connection(std::shared_ptr<ReplicaServer::Core> core, int fd, std::string peer,
+                      Port port) {
+  Connection(std::move(core), fd, std::move(peer), port).run();
+}
+
+} // namespace dtrsim::net

@@ -1,0 +1,74 @@
+// Opening and closing a replica's listeners, and handing accepted sockets to connection threads.
+#include "replica_server.hpp"
+
+#include "connection.hpp"
+#include "replica_core.hpp"
+#include "socket.hpp"
+
+namespace dtrsim::net {
+
+ReplicaServer::ReplicaServer(ServerEnv& env, int number, std::string replica_id,
+                             std::shared_ptr<const TlsContexts> tls)
+    : core_(std::make_shared<Core>(env, number, std::move(replica_id), std::move(tls))) {}
+
+ReplicaServer::~ReplicaServer() { close(); }
+
+void ReplicaServer::open(const std::string& address, int http_port, int https_port) {
+  if (is_open()) return;
+  auto http = std::make_unique<Listener>(address, http_port);
+  auto https = std::make_unique<Listener>(address, https_port);  // throws: `http` unbinds
+  core_->closing = false;
+  auto accept_on = [core = core_](Port port) {
+    return [core, port](int fd, std::string peer) {
+      if (!core->add_connection(fd)) {
+        ::close(fd);
+        return;
+      }
+      bool ok = core->env.pool.submit(
+          [core, fd, peer = std::move(peer), port]() mutable {
+            serve_connection(core, fd, std::move(peer), port);
+          });
+      if (!ok) core->end_connection(fd, true);  // at the connection limit: refuse loudly
+    };
+  };
+  http->start(accept_on(Port::http));
+  https->start(accept_on(Port::https));
+  http_ = std::move(http);
+  https_ = std::move(https);
+}
+
+void ReplicaServer::close() {
+  if (!is_open()) return;
+  http_->stop();
+  https_->stop();
+  {
+    std::unique_lock<std::mutex> lock(core_->conn_m);
+    core_->closing = true;
+    for (int fd : core_->fds) ::shutdown(fd, SHUT_RDWR);
+  }
+  core_->env.store.wake_all();  // wakes connections sleeping in faults
+  {
+    std::unique_lock<std::mutex> lock(core_->conn_m);
+    core_->conn_cv.wait(lock, [this] { return core_->fds.empty(); });
+  }
+  http_.reset();
+  https_.reset();
+}
+
+int ReplicaServer::http_port() const { return http_ ? http_->port() : 0; }
+int ReplicaServer::https_port() const { return https_ ? https_->port() : 0; }
+
+NginxCounters ReplicaServer::counters() const {
+  NginxCounters c;
+  c.accepts = core_->accepts.load();
+  c.handled = core_->handled.load();
+  c.requests = core_->requests.load();
+  c.reading = core_->reading.load();
+  c.writing = core_->writing.load();
+  c.waiting = core_->waiting.load();
+  return c;
+}
+
+const TlsContexts& ReplicaServer::tls() const { return *core_->tls; }
+
+} // namespace dtrsim::net

@@ -1,0 +1,37 @@
+// Parsing and printing of durations.
+#include <catch2/catch.hpp>
+
+#include "dtrsim/clock.hpp"
+#include "dtrsim/duration.hpp"
+
+using namespace dtrsim;
+
+TEST_CASE("durations parse with units ms, s, m, h", "[duration]") {
+  CHECK(parse_duration("250ms") == Millis{250});
+  CHECK(parse_duration("5s") == Millis{5000});
+  CHECK(parse_duration("1.5s") == Millis{1500});
+  CHECK(parse_duration("2m") == Millis{120000});
+  CHECK(parse_duration("1h") == Millis{3600000});
+  CHECK(parse_duration("0") == Millis{0});
+  for (const char* bad : {"", "5", "5 s", "-1s", "s", "1.s", ".5s", "1.0005s", "5sec", "1e3ms"})
+    CHECK_FALSE(parse_duration(bad).has_value());
+}
+
+TEST_CASE("durations print in the largest exact unit", "[duration]") {
+  CHECK(format_duration(Millis{250}) == "250ms");
+  CHECK(format_duration(Millis{5000}) == "5s");
+  CHECK(format_duration(Millis{1500}) == "1500ms");
+  CHECK(format_duration(Millis{120000}) == "2m");
+  CHECK(format_duration(Millis{0}) == "0ms");
+}
+
+TEST_CASE("RFC 3339 timestamps round-trip", "[duration]") {
+  SysTime t = SysTime{std::chrono::seconds(1795232220)} + std::chrono::milliseconds(125);
+  CHECK(format_rfc3339(t) == "2026-11-21T03:37:00Z");
+  CHECK(format_rfc3339(t, true) == "2026-11-21T03:37:00.125Z");
+  SysTime back;
+  REQUIRE(parse_rfc3339("2026-11-21T03:37:00.125Z", back));
+  CHECK(back == t);
+  CHECK_FALSE(parse_rfc3339("2026-11-21 21:37:00Z", back));
+  CHECK_FALSE(parse_rfc3339("2026-11-21T03:37:00+01:00", back));
+}
