@@ -1,15 +1,22 @@
 #pragma once
-// A running simulated DTR cluster: the replicas' listeners, their certificates and the one
-// StateStore they answer from. The Cluster is the only writer of the state.
+// A running simulated DTR cluster: the replicas' listeners, their certificates, the one
+// StateStore they answer from, the heartbeat that fills the health cache, and the journal and
+// metrics of what they served. The Cluster is the only writer of the state: every command goes
+// through apply(), under one lock.
 
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "dtrsim/clock.hpp"
+#include "dtrsim/command.hpp"
 #include "dtrsim/config.hpp"
 #include "dtrsim/endpoints.hpp"
+#include "dtrsim/journal.hpp"
+#include "dtrsim/metrics.hpp"
 #include "dtrsim/state_store.hpp"
 
 namespace dtrsim {
@@ -38,11 +45,18 @@ class Cluster {
   Cluster(const Cluster&) = delete;
   Cluster& operator=(const Cluster&) = delete;
 
-  // Opens every replica's listeners. On failure nothing stays open and StartError says which
-  // address could not be bound.
+  // Opens every replica's listeners and starts the heartbeat. On failure nothing stays open and
+  // StartError says which address could not be bound.
   void start();
   // Closes every listener and connection; returns when they have all ended.
   void stop();
+
+  // Applies commands in order, each atomically: readers see the state before or after a command,
+  // never between. Invalid input (parse or resolution errors) throws CommandError and changes
+  // nothing. A runtime failure (a port taken when starting a replica) throws at that command;
+  // the commands before it stay applied and the error says so. Returns warnings.
+  std::vector<std::string> apply(const nlohmann::json& commands);
+  std::vector<std::string> apply(const std::vector<Command>& commands);
 
   StatePtr state() const;
   StateStore& store();
@@ -51,6 +65,16 @@ class Cluster {
   const std::string& ca_pem() const;
   std::vector<ReplicaInfo> replicas() const;
   NginxCounters counters(int number) const;
+  Journal& journal();
+  const Metrics& metrics() const;
+
+  // GET /v1/cluster: replicas with URLs, services, health, quorum, faults; partitions; profile.
+  nlohmann::json describe() const;
+  // GET /metrics: counters and gauges in Prometheus text format.
+  std::string render_metrics() const;
+
+  // Receives one line per notable event (joins, removals, warnings). Set before start().
+  void set_log(std::function<void(const std::string&)> log);
 
   struct Impl;
 

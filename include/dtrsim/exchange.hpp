@@ -21,6 +21,7 @@ inline constexpr const char* tls_handshake_failed = "tls_handshake_failed";
 struct ExchangeRecord {
   SysTime time;             // when the request head was complete
   int replica = 0;          // replica number
+  std::string replica_id;
   Port port = Port::http;
   std::string method;       // "" for connection-level events
   std::string path;

@@ -1,10 +1,9 @@
 #pragma once
-// The one place the current ClusterState lives. Readers (connection threads) take immutable
-// snapshots without locking; the Cluster is the only writer and publishes whole new states, so no
-// reader ever sees a half-applied command. Waiters (hung requests, slow handshakes) sleep on it and
-// wake when a new state is published.
+// The one place the current ClusterState lives. Readers (connection threads) take an immutable
+// snapshot (a shared_ptr copy under a lock held for that copy only); the Cluster is the only
+// writer and publishes whole new states, so no reader ever sees a half-applied command.
+// Waiters (hung requests, slow handshakes) sleep on it and wake when a new state is published.
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -22,12 +21,19 @@ class StateStore {
   explicit StateStore(ClusterState initial)
       : state_(std::make_shared<const ClusterState>(std::move(initial))) {}
 
-  StatePtr snapshot() const { return state_.load(std::memory_order_acquire); }
+  StatePtr snapshot() const {
+    std::lock_guard<std::mutex> lock(ptr_m_);
+    return state_;
+  }
 
   // Replaces the state and wakes every waiter. Called by the owner of the command lock only.
   void publish(ClusterState next) {
-    state_.store(std::make_shared<const ClusterState>(std::move(next)), std::memory_order_release);
-    wake_all();
+    StatePtr fresh = std::make_shared<const ClusterState>(std::move(next));
+    {
+      std::lock_guard<std::mutex> lock(ptr_m_);
+      state_.swap(fresh);
+    }
+    wake_all();  // the old state (in `fresh`) is released outside the lock
   }
 
   void wake_all() {
@@ -44,8 +50,9 @@ class StateStore {
   }
 
  private:
-  std::atomic<StatePtr> state_;
-  std::mutex m_;
+  mutable std::mutex ptr_m_;  // guards state_ only
+  StatePtr state_;
+  std::mutex m_;              // guards waits and wake-ups
   std::condition_variable cv_;
   unsigned long long wakeups_ = 0;
 };

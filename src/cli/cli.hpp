@@ -20,5 +20,6 @@ struct ExitRequest {
 };
 
 void setup_run(CLI::App& app);
+void setup_ctl(CLI::App& app);
 
 } // namespace dtrsim::cli

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   setup_run(app);
+  setup_ctl(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

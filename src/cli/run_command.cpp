@@ -1,11 +1,14 @@
-// `dtrsim run`: start the replicas, print where they listen, serve until SIGINT/SIGTERM.
+// `dtrsim run`: start the replicas and the control API, print where they listen, serve until
+// SIGINT/SIGTERM.
 #include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <mutex>
 
 #include "cli.hpp"
 #include "cluster_flags.hpp"
 #include "dtrsim/cluster.hpp"
+#include "dtrsim/control_api.hpp"
 #include "dtrsim/state_file.hpp"
 #include "signals.hpp"
 
@@ -15,9 +18,11 @@ namespace {
 struct RunFlags {
   ClusterFlags cluster;
   std::string state_file;
+  std::string control = "127.0.0.1:7070";
+  std::string control_token;
 };
 
-void print_table(const Cluster& cluster, const std::string& ca_file) {
+void print_table(const Cluster& cluster, const std::string& ca_file, const std::string& control) {
   auto replicas = cluster.replicas();
   std::cout << "dtrsim: " << replicas.size() << " replica" << (replicas.size() == 1 ? "" : "s")
             << ", DTR " << cluster.state()->profile.name << " profile, seed " << cluster.seed()
@@ -32,23 +37,48 @@ void print_table(const Cluster& cluster, const std::string& ca_file) {
             << "\n";
   std::cout << "CA certificate: served at /ca" << (ca_file.empty() ? "" : ", written to " + ca_file)
             << "\n";
+  if (!control.empty())
+    std::cout << "control API: " << control << " (dashboard at " << control << "/)\n";
   std::cout << "Press Ctrl-C to stop." << std::endl;
 }
 
 int run(const RunFlags& flags) {
   ClusterConfig config = to_config(flags.cluster);
+  std::optional<ControlAddress> control;
+  try {
+    if (flags.control != "none") control = parse_control_address(flags.control);
+    if (control && !is_loopback(control->address) && flags.control_token.empty())
+      throw StartError("--control " + flags.control +
+                       ": refusing to expose the control API beyond loopback without "
+                       "--control-token");
+  } catch (const StartError& e) {
+    throw ExitRequest{usage, std::string("dtrsim: ") + e.what()};
+  }
   block_termination_signals();
   try {
     Cluster cluster(config);
+    std::mutex out_m;
+    cluster.set_log([&out_m](const std::string& line) {
+      std::lock_guard<std::mutex> lock(out_m);
+      std::cout << format_rfc3339(std::chrono::system_clock::now(), true) << " " << line
+                << std::endl;
+    });
     cluster.start();
+    ControlServer server(cluster, flags.control_token);
+    if (control) server.start(*control);
     std::string ca_file;
     if (!flags.state_file.empty()) {
       ca_file = ca_path_for(flags.state_file);
       write_file_atomically(ca_file, cluster.ca_pem());
-      write_file_atomically(flags.state_file, state_file_json(cluster, ca_file, "").dump(2) + "\n");
+      write_file_atomically(flags.state_file,
+                            state_file_json(cluster, ca_file, server.url()).dump(2) + "\n");
     }
-    print_table(cluster, ca_file);
+    {
+      std::lock_guard<std::mutex> lock(out_m);
+      print_table(cluster, ca_file, server.url());
+    }
     int sig = wait_for_termination();
+    server.stop();
     cluster.stop();
     std::cout << "dtrsim: stopped on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
     return ok;
@@ -66,9 +96,17 @@ void setup_run(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Start replicas and serve until SIGINT or SIGTERM");
   add_cluster_flags(*cmd, flags->cluster);
   cmd->add_option("--state-file", flags->state_file,
-                  "Write the replicas' URLs here (atomically) once every listener accepts; the CA "
-                  "goes beside it as <name>.ca.pem")
+                  "Write the replicas' URLs and the control URL here (atomically) once every "
+                  "listener accepts; the CA goes beside it as <name>.ca.pem")
       ->envname("DTRSIM_STATE_FILE");
+  cmd->add_option("--control", flags->control,
+                  "Control API address ADDRESS:PORT (port 0: ephemeral; none: no control API)")
+      ->envname("DTRSIM_CONTROL_ADDRESS")
+      ->capture_default_str();
+  cmd->add_option("--control-token", flags->control_token,
+                  "Require 'Authorization: Bearer TOKEN' on the control API (needed to bind a "
+                  "non-loopback address)")
+      ->envname("DTRSIM_CONTROL_TOKEN");
   cmd->callback([flags] { throw ExitRequest{run(*flags), ""}; });
 }
 

@@ -75,6 +75,7 @@ class Connection {
     ExchangeRecord rec;
     rec.time = env_.clock.now();
     rec.replica = core_->number;
+    rec.replica_id = core_->replica_id;
     rec.port = port_;
     rec.peer = peer_;
     rec.event = event;
@@ -292,6 +293,7 @@ class Connection {
     ExchangeRecord rec;
     rec.time = env_.clock.now();
     rec.replica = core_->number;
+    rec.replica_id = core_->replica_id;
     rec.port = port_;
     rec.peer = peer_;
     return rec;

@@ -17,7 +17,8 @@ using nlohmann::json;
 namespace {
 
 std::vector<std::string> run_args(std::vector<std::string> extra) {
-  std::vector<std::string> args{DTRSIM_BINARY, "run", "--http-port", "0", "--https-port", "0"};
+  std::vector<std::string> args{DTRSIM_BINARY, "run",         "--http-port", "0",
+                                "--https-port", "0",   "--control",   "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -43,6 +44,7 @@ TEST_CASE("dtrsim run writes a state file once every listener accepts", "[integr
   CHECK(state["replicas"][1]["id"] == "000000000002");
   CHECK(state["replicas"][1]["name"] == "replica-2");
   CHECK(state["ca_file"] == dir.file("state.ca.pem"));
+  CHECK_THAT(state["control_url"].get<std::string>(), Catch::StartsWith("http://127.0.0.1:"));
   std::string ca = read_file(dir.file("state.ca.pem"));
   CHECK_THAT(ca, Catch::StartsWith("-----BEGIN CERTIFICATE-----"));
   for (const auto& r : state["replicas"]) {
@@ -94,7 +96,7 @@ TEST_CASE("a port in use is one clear line and a non-zero exit, leaving nothing 
   int free_port = dtrsim::net::local_port(free_fd);
   ::close(free_fd);
   Process p({DTRSIM_BINARY, "run", "--replicas", "1", "--http-port", std::to_string(free_port),
-             "--https-port", std::to_string(port)});
+             "--https-port", std::to_string(port), "--control", "127.0.0.1:0"});
   auto start = std::chrono::steady_clock::now();
   int code = p.wait(std::chrono::seconds(1));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
@@ -122,6 +124,8 @@ TEST_CASE("bad flags are one line naming the flag and exit 2", "[integration][cl
            {{"--bind", "example.com"}, "--bind: \"example.com\" is not an IP address"},
            {{"--replica-ids", "abc"}, "--replica-ids"},
            {{"--no-such-flag"}, "--no-such-flag"},
+           {{"--control", "0.0.0.0:0"}, "refusing to expose the control API beyond loopback"},
+           {{"--control", "7070x"}, "--control: \"7070x\" is not ADDRESS:PORT"},
        }) {
     std::vector<std::string> args{DTRSIM_BINARY, "run"};
     args.insert(args.end(), c.args.begin(), c.args.end());
@@ -131,7 +135,7 @@ TEST_CASE("bad flags are one line naming the flag and exit 2", "[integration][cl
   }
 }
 
-TEST_CASE("--help explains the subcommands and flags", "[integration][cli]") {
+TEST_CASE("dtrsim --help explains the subcommands and flags", "[integration][cli]") {
   Process top({DTRSIM_BINARY, "--help"});
   CHECK(top.wait() == 0);
   CHECK_THAT(top.out(), Catch::Contains("run"));

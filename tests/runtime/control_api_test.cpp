@@ -1,0 +1,259 @@
+// Every command through the control API, observed on the replicas' real sockets.
+#include <catch2/catch.hpp>
+
+#include "support/cluster_fixture.hpp"
+#include "support/wait.hpp"
+
+using namespace dtrsim;
+using namespace dtrsim::test;
+using nlohmann::json;
+
+namespace {
+std::string basic(const std::string& up) { return "Basic " + base64_encode(up); }
+} // namespace
+
+TEST_CASE("fail flips /_ping to 503 naming the service and recover flips it back",
+          "[integration][control]") {
+  ClusterFixture f;
+  auto [status, body] = f.post({{"do", "fail"}, {"replica", 2}, {"service", "rethinkdb"},
+                                {"error", "dial tcp 10.0.0.4:28015: i/o timeout"}});
+  CHECK(status == 200);
+  CHECK(body["replicas"][1]["services"]["rethinkdb"] ==
+        json{{"healthy", false}, {"error", "dial tcp 10.0.0.4:28015: i/o timeout"}});
+  for (bool tls : {false, true}) {
+    auto res = f.get(2, "/_ping", tls);
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(res->body ==
+          R"({"Error":"rethinkdb: dial tcp 10.0.0.4:28015: i/o timeout","Healthy":false})");
+    CHECK(f.get(1, "/_ping", tls)->status == 200);
+  }
+  CHECK(f.post({{"do", "recover"}, {"replica", "replica-2"}}).first == 200);
+  CHECK(f.get(2, "/_ping")->status == 200);
+}
+
+TEST_CASE("a stopped replica refuses connections and start reopens the same ports",
+          "[integration][control]") {
+  ClusterFixture f;
+  ReplicaInfo before = f.replica(3);
+  CHECK(f.post({{"do", "stop"}, {"replica", 3}}).first == 200);
+  CHECK(connect_tcp(before.address, before.http_port) == -1);
+  CHECK(connect_tcp(before.address, before.https_port) == -1);
+  CHECK(f.post({{"do", "start"}, {"replica", 3}}).first == 200);
+  ReplicaInfo after = f.replica(3);
+  CHECK(after.http_port == before.http_port);
+  CHECK(after.https_port == before.https_port);
+  CHECK(f.get(3, "/_ping", true)->status == 200);
+}
+
+TEST_CASE("stopping 2 of 3 replicas loses quorum on the survivor", "[integration][control]") {
+  ClusterFixture f;
+  CHECK(f.post(json::array({{{"do", "stop"}, {"replica", 2}}, {{"do", "stop"}, {"replica", 3}}})).first == 200);
+  auto res = f.get(1, "/_ping");
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK_THAT(res->body, Catch::Contains(
+      R"x("Error":"internal server error: quorum lost (1 of 3 replicas reachable, 2 needed)")x"));
+  res = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+  CHECK(res->status == 503);
+  CHECK(json::parse(res->body).contains("errors"));
+  CHECK(f.post({{"do", "start"}, {"replica", 2}}).first == 200);
+  CHECK(f.get(1, "/_ping")->status == 200);
+}
+
+TEST_CASE("a partition 1|2,3 leaves only the majority side healthy until heal",
+          "[integration][control]") {
+  ClusterFixture f;
+  auto [status, body] = f.post({{"do", "partition"}, {"groups", {{1}, {2, 3}}}});
+  CHECK(status == 200);
+  CHECK(body["partitions"] == json{{"replica-1"}, {"replica-2", "replica-3"}});
+  CHECK(f.get(1, "/_ping")->status == 503);
+  CHECK(f.get(2, "/_ping")->status == 200);
+  CHECK(f.get(3, "/_ping")->status == 200);
+  CHECK(f.post({{"do", "heal"}}).first == 200);
+  CHECK(f.get(1, "/_ping")->status == 200);
+}
+
+TEST_CASE("join starts a new replica seen in cluster_status and remove closes it",
+          "[integration][control]") {
+  ClusterConfig config = ephemeral_config();
+  config.heartbeat = std::chrono::milliseconds(50);
+  ClusterFixture f(config);
+  auto [status, body] = f.post({{"do", "join"}});
+  REQUIRE(status == 200);
+  CHECK(body["replicas"].size() == 4);
+  CHECK(body["warnings"].size() == 1);
+  CHECK(f.get(4, "/_ping", true)->status == 200);
+  auto in_status_of_1 = [&] {
+    auto res = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+    return res && res->status == 200 &&
+           json::parse(res->body)["replica_health"].contains("000000000004");
+  };
+  CHECK(wait_until(in_status_of_1));
+  ReplicaInfo r4 = f.replica(4);
+  CHECK(f.post({{"do", "remove"}, {"replica", 4}}).first == 200);
+  CHECK(connect_tcp(r4.address, r4.http_port) == -1);
+  // Quorum is recomputed on three replicas: stopping one keeps it.
+  CHECK(f.post({{"do", "stop"}, {"replica", 3}}).first == 200);
+  CHECK(f.get(1, "/_ping")->status == 200);
+}
+
+TEST_CASE("cluster_status needs admin credentials and shows a stopped replica as stale",
+          "[integration][control]") {
+  ClusterConfig config = ephemeral_config();
+  config.heartbeat = std::chrono::milliseconds(50);
+  config.users = {{"alice", "secret", false}};
+  ClusterFixture f(config);
+  auto res = f.get(1, "/api/v0/meta/cluster_status", true);
+  CHECK(res->status == 401);
+  CHECK(res->get_header_value("WWW-Authenticate") == "Basic realm=\"dtr\"");
+  res = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("alice:secret")}});
+  CHECK(res->status == 403);
+
+  auto view = [&] {
+    auto r = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return json::parse(r->body);
+  };
+  CHECK(f.post({{"do", "stop"}, {"replica", 2}}).first == 200);
+  std::string frozen = view()["replica_timestamp"]["000000000002"];
+  std::string mine = view()["replica_timestamp"]["000000000001"];
+  // Timestamps have one-second resolution: wait until replica 1's own advances.
+  CHECK(wait_until([&] { return view()["replica_timestamp"]["000000000001"] != mine; },
+                   std::chrono::seconds(3)));
+  CHECK(view()["replica_timestamp"]["000000000002"] == frozen);
+  CHECK(view()["replica_health"]["000000000002"] == "OK");
+}
+
+TEST_CASE("readonly shows in cluster_status and reset restores everything", "[integration][control]") {
+  ClusterFixture f;
+  CHECK(f.post(json::array({{{"do", "readonly"}, {"replica", 1}, {"on", true}},
+                            {{"do", "fail"}, {"replica", "*"}, {"service", "garant"}},
+                            {{"do", "stop"}, {"replica", 3}}})).first == 200);
+  auto res = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+  CHECK(json::parse(res->body)["replica_readonly"]["000000000001"] == true);
+  auto [status, body] = f.post({{"do", "reset"}});
+  CHECK(status == 200);
+  for (const auto& r : body["replicas"]) {
+    CHECK(r["running"] == true);
+    CHECK(r["readonly"] == false);
+    CHECK(r["health"]["status"] == 200);
+  }
+  CHECK(f.get(3, "/_ping")->status == 200);
+}
+
+TEST_CASE("bad commands are 400 with error and path, and change nothing",
+          "[integration][control]") {
+  ClusterFixture f;
+  auto [status, body] = f.post(json::array({{{"do", "fail"}, {"replica", 1}, {"service", "registry"}},
+                                            {{"do", "stop"}, {"replica", "replica-9"}}}));
+  CHECK(status == 400);
+  CHECK(body == json{{"error", "no replica \"replica-9\""}, {"path", "[1].replica"}});
+  CHECK(f.get(1, "/_ping")->status == 200);  // the first command was not applied either
+  auto res = f.api->Post("/v1/commands", "{not json", "application/json");
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["error"] ==
+        "the body is not valid JSON: expected a command object or an array of them");
+  res = f.api->Get("/v1/nope");
+  CHECK(res->status == 404);
+  CHECK_THAT(json::parse(res->body)["error"].get<std::string>(), Catch::StartsWith("no such endpoint"));
+}
+
+TEST_CASE("GET /v1/cluster describes replicas, health, quorum and partitions",
+          "[integration][control]") {
+  ClusterFixture f;
+  auto res = f.api->Get("/v1/cluster");
+  REQUIRE(res);
+  json c = json::parse(res->body);
+  CHECK(c["profile"] == "2.7");
+  CHECK(c["failures_tolerated"] == 1);
+  REQUIRE(c["replicas"].size() == 3);
+  const json& r = c["replicas"][0];
+  CHECK(r["id"] == "000000000001");
+  CHECK(r["name"] == "replica-1");
+  CHECK(r["https_url"] == f.replica(1).https_url);
+  CHECK(r["quorum"] == json{{"reachable", 3}, {"size", 3}, {"needed", 2}, {"ok", true}});
+  CHECK(r["services"]["notary"] == json{{"healthy", true}});
+  CHECK(c["partitions"] == json::array());
+  res = f.api->Get("/");
+  CHECK(res->status == 200);
+  CHECK_THAT(res->body, Catch::Contains("/v1/cluster"));
+}
+
+TEST_CASE("the journal records each request, filters and clears", "[integration][control]") {
+  ClusterFixture f;
+  f.api->Delete("/v1/journal");
+  REQUIRE(f.get(1, "/_ping"));
+  REQUIRE(f.get(2, "/health", true, {{"Host", "dtr.example.com"}}));
+  auto res = f.api->Get("/v1/journal");
+  json j = json::parse(res->body);
+  REQUIRE(j["entries"].size() == 2);
+  const json& e = j["entries"][1];
+  CHECK(e["replica"] == "000000000002");
+  CHECK(e["name"] == "replica-2");
+  CHECK(e["port"] == "https");
+  CHECK(e["method"] == "GET");
+  CHECK(e["path"] == "/health");
+  CHECK(e["host"] == "dtr.example.com");
+  CHECK(e["status"] == 200);
+  CHECK_THAT(e["peer"].get<std::string>(), Catch::StartsWith("127.0.0.1:"));
+  CHECK(e["duration_ms"].get<double>() >= 0);
+  json only2 = json::parse(f.api->Get("/v1/journal?replica=replica-2")->body);
+  CHECK(only2["entries"].size() == 1);
+  json after = json::parse(f.api->Get(("/v1/journal?since=" + j["entries"][0]["seq"].dump()).c_str())->body);
+  CHECK(after["entries"].size() == 1);
+  CHECK(json::parse(f.api->Get("/v1/journal?limit=1")->body)["entries"].size() == 1);
+  res = f.api->Get("/v1/journal?limit=zero");
+  CHECK(res->status == 400);
+  CHECK(json::parse(res->body)["path"] == "limit");
+  res = f.api->Get("/v1/journal?replica=replica-7");
+  CHECK(res->status == 400);
+  CHECK(json::parse(f.api->Delete("/v1/journal")->body)["cleared"] == 2);
+  CHECK(json::parse(f.api->Get("/v1/journal")->body)["entries"].empty());
+}
+
+TEST_CASE("the journal keeps the last N entries per replica", "[integration][control]") {
+  ClusterConfig config = ephemeral_config(1);
+  config.journal_size = 5;
+  ClusterFixture f(config);
+  for (int i = 0; i < 8; ++i) REQUIRE(f.get(1, "/_ping"));
+  json j = json::parse(f.api->Get("/v1/journal")->body);
+  CHECK(j["entries"].size() == 5);
+  CHECK(j["last_seq"] == 8);
+}
+
+TEST_CASE("/metrics counts requests by replica, port, path and status", "[integration][control]") {
+  ClusterFixture f;
+  REQUIRE(f.get(1, "/_ping"));
+  REQUIRE(f.get(1, "/_ping"));
+  f.post({{"do", "stop"}, {"replica", 3}});
+  std::string m = f.api->Get("/metrics")->body;
+  CHECK_THAT(m, Catch::Contains(
+      "dtrsim_requests_total{replica=\"replica-1\",port=\"http\",path=\"/_ping\",status=\"200\"} 2\n"));
+  CHECK_THAT(m, Catch::Contains("dtrsim_replica_up{replica=\"replica-3\"} 0\n"));
+  CHECK_THAT(m, Catch::Contains("dtrsim_replica_healthy{replica=\"replica-1\"} 1\n"));
+  CHECK_THAT(m, Catch::Contains("dtrsim_replica_quorum{replica=\"replica-2\"} 1\n"));
+}
+
+TEST_CASE("with a token, every control request needs it", "[integration][control]") {
+  ClusterFixture f(ephemeral_config(1), "s3cret");
+  CHECK(f.api->Get("/v1/cluster")->status == 200);
+  httplib::Client anonymous(f.control.url());
+  auto res = anonymous.Get("/v1/cluster");
+  CHECK(res->status == 401);
+  CHECK_THAT(json::parse(res->body)["error"].get<std::string>(), Catch::Contains("Bearer"));
+  anonymous.set_bearer_token_auth("wrong");
+  CHECK(anonymous.Get("/metrics")->status == 401);
+}
+
+TEST_CASE("the control API refuses a non-loopback address without a token",
+          "[integration][control]") {
+  Cluster cluster(ephemeral_config(1));
+  ControlServer server(cluster, "");
+  CHECK_THROWS_WITH(server.start(ControlAddress{"0.0.0.0", 0}),
+                    Catch::Contains("refusing to expose the control API beyond loopback"));
+  CHECK_THROWS_WITH(parse_control_address("7070x"), Catch::Contains("is not ADDRESS:PORT"));
+  CHECK(parse_control_address("[::1]:9").address == "::1");
+  CHECK(parse_control_address("0").port == 0);
+}
