@@ -14,12 +14,10 @@
 
 #include "dtrsim/auth.hpp"
 #include "dtrsim/http.hpp"
+#include "dtrsim/port.hpp"
 #include "dtrsim/state.hpp"
 
 namespace dtrsim {
-
-enum class Port { http, https };
-std::string_view port_name(Port p);
 
 // NGINX stub_status counters of one replica (both ports), counted by the transport.
 struct NginxCounters {

@@ -1,5 +1,6 @@
 #pragma once
-// The cluster as data: replicas, their services, partitions and the replicated health cache.
+// The cluster as data: replicas, their services and faults, partitions and the replicated health
+// cache.
 // Every change builds a new ClusterState; servers read immutable snapshots of it.
 
 #include <array>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "dtrsim/clock.hpp"
+#include "dtrsim/fault.hpp"
 #include "dtrsim/profile.hpp"
 #include "dtrsim/service.hpp"
 
@@ -28,6 +30,7 @@ struct ReplicaState {
   bool running = true;
   bool readonly = false;
   std::array<ServiceState, kAllServices.size()> services{};
+  std::vector<ActiveFault> faults;  // in the order they were added
 
   const ServiceState& service(Service s) const { return services[static_cast<size_t>(s)]; }
   ServiceState& service(Service s) { return services[static_cast<size_t>(s)]; }
@@ -46,6 +49,7 @@ struct ClusterState {
   // observer number -> subject number -> last report the observer has received
   std::map<int, std::map<int, CacheEntry>> health_cache;
   int next_number = 1;
+  std::uint64_t next_fault_id = 1;
 
   const ReplicaState* find(int number) const;
   ReplicaState* find(int number);

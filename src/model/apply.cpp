@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "dtrsim/fault_registry.hpp"
 #include "dtrsim/health_cache.hpp"
 
 namespace dtrsim {
@@ -105,7 +106,71 @@ void apply_remove(ClusterState& s, const cmd::Remove& r) {
   for (auto& [observer, view] : s.health_cache) view.erase(number);
 }
 
+std::uint64_t fault_key(std::uint64_t seed, const std::string& replica_id,
+                        const std::string& name) {
+  std::uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+  for (char c : replica_id + "/" + name) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+void apply_fault(ClusterState& s, const cmd::Fault& c, const ApplyEnv& env) {
+  ActiveFault parsed;
+  try {
+    parsed = parse_fault(c.fault);
+  } catch (const CommandError& e) {
+    throw e.under("fault");
+  }
+  for (int n : resolve_replicas(s, c.replica)) {
+    ReplicaState& r = replica(s, n);
+    for (const auto& f : r.faults)
+      if (f.name == parsed.name)
+        throw CommandError("fault.name", r.name + " already has a fault named \"" + f.name +
+                                             "\" (clear it first, or give this one a name)");
+    ActiveFault f = parsed;
+    f.id = s.next_fault_id++;
+    f.added_at = env.now;
+    f.draws = std::make_shared<ActiveFault::Draws>();
+    f.draws->key = fault_key(env.seed, r.id, f.name);
+    r.faults.push_back(std::move(f));
+  }
+}
+
+void apply_clear(ClusterState& s, const cmd::Clear& c) {
+  bool found = false;
+  for (int n : resolve_replicas(s, c.replica)) {
+    auto& faults = replica(s, n).faults;
+    size_t before = faults.size();
+    faults.erase(std::remove_if(faults.begin(), faults.end(),
+                                [&](const ActiveFault& f) { return !c.name || f.name == *c.name; }),
+                 faults.end());
+    found = found || faults.size() != before || !c.name;
+  }
+  if (!found)
+    throw CommandError("name", "no fault named \"" + *c.name + "\" on " +
+                                   (c.replica.all() ? std::string("any replica") : c.replica.text()));
+}
+
 } // namespace
+
+bool expire_faults(ClusterState& state, SysTime now) {
+  bool changed = false;
+  for (auto& r : state.replicas) {
+    size_t before = r.faults.size();
+    r.faults.erase(std::remove_if(r.faults.begin(), r.faults.end(),
+                                  [&](const ActiveFault& f) { return !f.active_at(now); }),
+                   r.faults.end());
+    changed = changed || r.faults.size() != before;
+  }
+  return changed;
+}
+
+std::optional<SysTime> next_fault_expiry(const ClusterState& state) {
+  std::optional<SysTime> next;
+  for (const auto& r : state.replicas)
+    for (const auto& f : r.faults)
+      if (f.duration && (!next || f.added_at + *f.duration < *next)) next = f.added_at + *f.duration;
+  return next;
+}
 
 std::string even_replicas_warning(int count) {
   return "There are currently " + std::to_string(count) +
@@ -161,8 +226,10 @@ void apply_command(ClusterState& s, const Command& c, const ApplyEnv& env,
             for (Service svc : kAllServices)
               if (!v.service || *v.service == svc) r.service(svc) = ServiceState{};
           });
-        } else if constexpr (std::is_same_v<T, cmd::Fault> || std::is_same_v<T, cmd::Clear>) {
-          throw CommandError("do", "transport faults are not available yet");
+        } else if constexpr (std::is_same_v<T, cmd::Fault>) {
+          apply_fault(s, v, env);
+        } else if constexpr (std::is_same_v<T, cmd::Clear>) {
+          apply_clear(s, v);
         } else if constexpr (std::is_same_v<T, cmd::Stop>) {
           for_each_selected(s, v.replica, [](ReplicaState& r) { r.running = false; });
         } else if constexpr (std::is_same_v<T, cmd::Start>) {
@@ -181,6 +248,7 @@ void apply_command(ClusterState& s, const Command& c, const ApplyEnv& env,
         } else if constexpr (std::is_same_v<T, cmd::Reset>) {
           for (auto& r : s.replicas) {
             for (auto& st : r.services) st = ServiceState{};
+            r.faults.clear();
             r.readonly = false;
             r.running = true;
           }

@@ -15,10 +15,18 @@ int Health::status() const {
   return 500;
 }
 
-bool service_failed(const ReplicaState& r, Service s, SysTime /*now*/, std::string* error) {
-  const ServiceState& st = r.service(s);
-  if (st.failed && error) *error = st.error;
-  return st.failed;
+bool service_failed(const ReplicaState& r, Service s, SysTime now, std::string* error) {
+  bool failed = r.service(s).failed;
+  std::string text = r.service(s).error;
+  for (const auto& f : r.faults) {
+    if (f.stage != FaultStage::service || !f.active_at(now)) continue;
+    auto o = f.impl->service_override(std::chrono::duration_cast<Millis>(now - f.added_at));
+    if (!o || o->service != s) continue;
+    failed = o->failed;
+    text = o->error.empty() ? default_service_error(s, r.number) : o->error;
+  }
+  if (failed && error) *error = text;
+  return failed;
 }
 
 Health replica_health(const ClusterState& state, const ReplicaState& r, SysTime now) {

@@ -1,4 +1,4 @@
-// The life of one connection on a replica.
+// The life of one connection on a replica, and the faults that act on it.
 #include "connection.hpp"
 
 #include <openssl/err.h>
@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <ctime>
+#include <map>
 
 #include "http_parser.hpp"
 #include "replica_core.hpp"
@@ -34,6 +35,35 @@ std::string nginx_400(const std::string& title) {
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
+}
+
+class Connection;
+
+// What the faults of one stage may do to this connection.
+class ConnectionFaults final : public FaultContext {
+ public:
+  ConnectionFaults(Connection& c, const ActiveFault& f) : conn_(c), fault_(f) {}
+  Wake sleep_for(Millis d) override;
+  Millis max_hang() const override;
+  std::uint64_t random() override { return fault_.draws ? fault_.draws->draw() : 0; }
+  void reset_connection() override;
+  void close_connection() override;
+  void write_and_close(std::string_view bytes) override;
+  void replace_response(HttpResponse res) override;
+  void throttle_response(long bytes_per_sec) override;
+  void throttle_connection(long bytes_per_sec) override;
+  void present(Certificate c) override;
+  void abort_handshake() override;
+
+ private:
+  Connection& conn_;
+  const ActiveFault& fault_;
+};
+
 class Connection {
  public:
   Connection(std::shared_ptr<ReplicaServer::Core> core, int fd, std::string peer, Port port)
@@ -46,14 +76,16 @@ class Connection {
     tune_connection(fd_, env_.options.send_timeout);
     if (sniff() && handshake())
       while (!core_->closing && serve_one()) {}
-    if (stream_) stream_->finish();
+    if (stream_ && ending_ == Ending::orderly) stream_->finish();
     stream_.reset();
     leave();
-    core_->end_connection(fd_, false);
+    core_->end_connection(fd_, ending_ == Ending::reset);
   }
 
  private:
+  friend class ConnectionFaults;
   enum class Phase { none, waiting, reading, writing };
+  enum class Ending { orderly, abrupt, reset };
 
   std::atomic<std::uint64_t>& counter(Phase p) {
     return p == Phase::reading ? core_->reading : p == Phase::writing ? core_->writing
@@ -70,18 +102,103 @@ class Connection {
     phase_ = Phase::none;
   }
 
-  void record_event(const char* event, std::string detail) {
-    if (!env_.sink) return;
+  ExchangeRecord base_record() const {
     ExchangeRecord rec;
     rec.time = env_.clock.now();
     rec.replica = core_->number;
     rec.replica_id = core_->replica_id;
     rec.port = port_;
     rec.peer = peer_;
+    return rec;
+  }
+
+  void record(ExchangeRecord&& rec) {
+    rec.duration_ms = std::chrono::duration<double, std::milli>(Steady::now() - started_).count();
+    if (env_.sink) env_.sink->record(std::move(rec));
+  }
+
+  void record_event(const char* event, std::string detail) {
+    ExchangeRecord rec = base_record();
     rec.event = event;
     rec.detail = std::move(detail);
-    env_.sink->record(std::move(rec));
+    rec.fault = join(connection_faults_);
+    record(std::move(rec));
   }
+
+  // --- faults -------------------------------------------------------------------------------
+
+  // The faults of `stage` that act now on this connection (and request path, for requests).
+  // Connection-wide faults roll their probability once per connection.
+  template <class F>
+  Verdict run_faults(const ReplicaState& r, FaultStage stage, const std::string* path, F&& on_applied) {
+    SysTime now = env_.clock.now();
+    for (const auto& f : r.faults) {
+      if (f.stage != stage || !f.active_at(now) || !f.matches_port(port_)) continue;
+      if (path && !f.matches_path(*path)) continue;
+      bool acts;
+      if (stage == FaultStage::request) {
+        acts = f.roll();
+      } else {
+        auto known = rolled_.find(f.id);
+        acts = known != rolled_.end() ? known->second : (rolled_[f.id] = f.roll());
+      }
+      if (!acts) continue;
+      on_applied(f);
+      ConnectionFaults ctx(*this, f);
+      if (f.impl->apply(ctx) == Verdict::ended || ending_ != Ending::orderly) return Verdict::ended;
+    }
+    return Verdict::proceed;
+  }
+
+  bool fault_present(std::uint64_t id) const {
+    StatePtr state = env_.store.snapshot();
+    const ReplicaState* r = state->find(core_->number);
+    if (!r) return false;
+    SysTime now = env_.clock.now();
+    for (const auto& f : r->faults)
+      if (f.id == id) return f.active_at(now);
+    return false;
+  }
+
+  Wake sleep(Millis d, std::uint64_t fault_id) {
+    auto deadline = Steady::now() + d;
+    Wake why = Wake::elapsed;
+    env_.store.wait_until(deadline, [&] {
+      if (core_->closing) why = Wake::stopping;
+      else if (fault_id && !fault_present(fault_id)) why = Wake::fault_cleared;
+      else return false;
+      return true;
+    });
+    return why;
+  }
+
+  // Sleeps long enough that `bytes` moved at `rate` bytes per second.
+  bool pace(size_t bytes, long rate) {
+    if (rate <= 0) return true;
+    auto d = std::chrono::duration_cast<Millis>(std::chrono::duration<double>(
+        static_cast<double>(bytes) / static_cast<double>(rate)));
+    return sleep(d, 0) == Wake::elapsed;
+  }
+
+  long read_in(char* buf, size_t n, Millis timeout) {
+    if (read_rate_ > 0) n = std::min<size_t>(n, static_cast<size_t>(std::max(1L, read_rate_ / 10)));
+    long got = stream_->read_some(buf, n, timeout);
+    if (got > 0 && read_rate_ > 0 && !pace(static_cast<size_t>(got), read_rate_)) return Stream::kError;
+    return got;
+  }
+
+  bool write_out(std::string_view data, long rate) {
+    if (rate <= 0) return stream_->write_all(data);
+    size_t slice = static_cast<size_t>(std::max(1L, rate / 10));
+    while (!data.empty()) {
+      size_t n = std::min(slice, data.size());
+      if (!stream_->write_all(data.substr(0, n)) || !pace(n, rate)) return false;
+      data.remove_prefix(n);
+    }
+    return true;
+  }
+
+  // --- protocol -----------------------------------------------------------------------------
 
   // Looks at the first byte before choosing a protocol, so that a load balancer sending TLS to
   // the HTTP port (or plain HTTP to the HTTPS port) is answered as NGINX would and reported.
@@ -113,7 +230,15 @@ class Connection {
 
   bool handshake() {
     if (port_ == Port::http) return true;
-    SSL* ssl = SSL_new(core_->tls->get(CertChoice::normal));
+    StatePtr state = env_.store.snapshot();
+    const ReplicaState* replica = state->find(core_->number);
+    if (!replica || !replica->running) return false;
+    if (run_faults(*replica, FaultStage::handshake, nullptr,
+                   [&](const ActiveFault& f) { connection_faults_.push_back(f.name); }) ==
+        Verdict::ended)
+      return false;
+    SSL_CTX* ctx = abort_handshake_ ? core_->tls->failing() : core_->tls->get(certificate_);
+    SSL* ssl = SSL_new(ctx);
     if (!ssl) return false;
     SSL_set_fd(ssl, fd_);
     set_receive_timeout(fd_, env_.options.handshake_timeout);
@@ -147,7 +272,7 @@ class Connection {
         return false;
       }
       Millis wait = buf_.empty() ? env_.options.keep_alive_timeout : env_.options.request_timeout;
-      long n = stream_->read_some(chunk, sizeof chunk, wait);
+      long n = read_in(chunk, sizeof chunk, wait);
       if (n <= 0) return false;
       if (buf_.empty()) {
         enter(Phase::reading);
@@ -166,8 +291,7 @@ class Connection {
       buf_.erase(0, from_buf);
       left -= from_buf;
       while (left > 0) {
-        long n = stream_->read_some(chunk, std::min<size_t>(sizeof chunk, left),
-                                    env_.options.request_timeout);
+        long n = read_in(chunk, std::min<size_t>(sizeof chunk, left), env_.options.request_timeout);
         if (n <= 0) return false;
         left -= static_cast<std::uint64_t>(n);
       }
@@ -178,7 +302,7 @@ class Connection {
       size_t used = dec.feed(buf_);
       buf_.erase(0, used);
       while (!dec.done() && !dec.failed()) {
-        long n = stream_->read_some(chunk, sizeof chunk, env_.options.request_timeout);
+        long n = read_in(chunk, sizeof chunk, env_.options.request_timeout);
         if (n <= 0) return false;
         size_t u = dec.feed(std::string_view(chunk, static_cast<size_t>(n)));
         if (dec.done()) buf_.append(chunk + u, static_cast<size_t>(n) - u);
@@ -197,10 +321,10 @@ class Connection {
     if (env_.options.replica_header) res.set_header("X-Dtrsim-Replica", core_->replica_id);
   }
 
-  bool send(const HttpResponse& res, bool keep_alive) {
+  bool send(const HttpResponse& res, bool keep_alive, long rate) {
     std::string out = serialize_head(res, keep_alive);
     if (!res.omit_body) out += res.body;
-    return stream_->write_all(out);
+    return write_out(out, rate);
   }
 
   void reject(const ParseError& err, ExchangeRecord& rec) {
@@ -209,7 +333,7 @@ class Connection {
     res.headers.push_back({"Content-Type", "application/json"});
     res.body = api_errors_json("BAD_REQUEST", err.message);
     finalize(res);
-    send(res, false);
+    send(res, false, write_rate_);
     rec.status = err.status;
     rec.event = events::bad_request;
     rec.detail = err.message;
@@ -220,11 +344,27 @@ class Connection {
     std::string head;
     std::optional<ParseError> error;
     enter(Phase::waiting);
+    {
+      // Connection-wide faults (bandwidth) are looked up again before each request, so that a
+      // cleared one stops acting on connections it already slowed.
+      StatePtr state = env_.store.snapshot();
+      const ReplicaState* replica = state->find(core_->number);
+      if (!replica || !replica->running) return false;
+      long rate = 0;
+      std::vector<std::string> active;
+      run_faults(*replica, FaultStage::connection, nullptr, [&](const ActiveFault& f) {
+        active.push_back(f.name);
+      });
+      rate = connection_rate_;
+      connection_rate_ = 0;
+      read_rate_ = write_rate_ = rate;
+      bandwidth_faults_ = std::move(active);
+    }
     if (!read_head(head, error)) {
       if (!error) return false;
       ExchangeRecord rec = base_record();
       reject(*error, rec);
-      finish_record(std::move(rec));
+      record(std::move(rec));
       return false;
     }
     enter(Phase::writing);
@@ -239,7 +379,7 @@ class Connection {
     if (const std::string* host = req.header("Host")) rec.host = *host;
     if (error) {
       reject(*error, rec);
-      finish_record(std::move(rec));
+      record(std::move(rec));
       return false;
     }
     if (!req.header("Host")) {
@@ -248,7 +388,7 @@ class Connection {
       if (req.version == "HTTP/1.1") {
         reject(ParseError{400, "HTTP/1.1 request without a Host header"}, rec);
         rec.event = events::missing_host;
-        finish_record(std::move(rec));
+        record(std::move(rec));
         return false;
       }
     }
@@ -259,7 +399,7 @@ class Connection {
     if (!discard_body(framing, body_error)) {
       if (!body_error.empty()) {
         reject(ParseError{400, body_error}, rec);
-        finish_record(std::move(rec));
+        record(std::move(rec));
       }
       return false;
     }
@@ -267,14 +407,38 @@ class Connection {
     StatePtr state = env_.store.snapshot();
     const ReplicaState* replica = state->find(core_->number);
     if (!replica || !replica->running) return false;
-    ReplicaContext ctx{*state, *replica, port_, env_.clock.now(), env_.ca_pem, env_.accounts,
-                       counters()};
-    HttpResponse res = respond(req, ctx);
+    std::vector<std::string> applied = connection_faults_;
+    applied.insert(applied.end(), bandwidth_faults_.begin(), bandwidth_faults_.end());
+    replacement_.reset();
+    response_rate_ = 0;
+    Verdict v = run_faults(*replica, FaultStage::request, &req.path,
+                           [&](const ActiveFault& f) { applied.push_back(f.name); });
+    rec.fault = join(applied);
+    if (v == Verdict::ended) {
+      record(std::move(rec));
+      return false;
+    }
+    // Faults may have slept: answer from the state as it is now.
+    state = env_.store.snapshot();
+    replica = state->find(core_->number);
+    if (!replica || !replica->running) return false;
+    HttpResponse res;
+    if (replacement_) {
+      res = std::move(*replacement_);
+      res.omit_body = req.method == "HEAD";
+    } else {
+      ReplicaContext ctx{*state, *replica, port_, env_.clock.now(), env_.ca_pem, env_.accounts,
+                         counters()};
+      res = respond(req, ctx);
+    }
     finalize(res);
     bool keep = req.wants_keep_alive() && !core_->closing;
-    bool sent = send(res, keep);
+    long rate = response_rate_ > 0 && (write_rate_ == 0 || response_rate_ < write_rate_)
+                    ? response_rate_
+                    : write_rate_;
+    bool sent = send(res, keep, rate);
     rec.status = res.status;
-    finish_record(std::move(rec));
+    record(std::move(rec));
     return sent && keep;
   }
 
@@ -289,22 +453,6 @@ class Connection {
     return c;
   }
 
-  ExchangeRecord base_record() const {
-    ExchangeRecord rec;
-    rec.time = env_.clock.now();
-    rec.replica = core_->number;
-    rec.replica_id = core_->replica_id;
-    rec.port = port_;
-    rec.peer = peer_;
-    return rec;
-  }
-
-  void finish_record(ExchangeRecord&& rec) {
-    rec.duration_ms =
-        std::chrono::duration<double, std::milli>(Steady::now() - started_).count();
-    if (env_.sink) env_.sink->record(std::move(rec));
-  }
-
   std::shared_ptr<ReplicaServer::Core> core_;
   ServerEnv& env_;
   int fd_;
@@ -314,7 +462,37 @@ class Connection {
   std::string buf_;
   Phase phase_ = Phase::none;
   Steady::time_point started_ = Steady::now();
+
+  // Fault effects.
+  Ending ending_ = Ending::orderly;
+  std::map<std::uint64_t, bool> rolled_;         // per-connection probability decisions
+  std::vector<std::string> connection_faults_;  // handshake faults that acted
+  std::vector<std::string> bandwidth_faults_;   // connection faults acting now
+  Certificate certificate_ = Certificate::normal;
+  bool abort_handshake_ = false;
+  long connection_rate_ = 0, read_rate_ = 0, write_rate_ = 0, response_rate_ = 0;
+  std::optional<HttpResponse> replacement_;
 };
+
+Wake ConnectionFaults::sleep_for(Millis d) { return conn_.sleep(d, fault_.id); }
+Millis ConnectionFaults::max_hang() const { return conn_.env_.options.max_hang; }
+
+void ConnectionFaults::reset_connection() { conn_.ending_ = Connection::Ending::reset; }
+void ConnectionFaults::close_connection() {
+  ::shutdown(conn_.fd_, SHUT_RDWR);
+  conn_.ending_ = Connection::Ending::abrupt;
+}
+void ConnectionFaults::write_and_close(std::string_view bytes) {
+  if (conn_.stream_) conn_.stream_->write_all(bytes);
+  close_connection();
+}
+void ConnectionFaults::replace_response(HttpResponse res) { conn_.replacement_ = std::move(res); }
+void ConnectionFaults::throttle_response(long rate) { conn_.response_rate_ = rate; }
+void ConnectionFaults::throttle_connection(long rate) {
+  if (conn_.connection_rate_ == 0 || rate < conn_.connection_rate_) conn_.connection_rate_ = rate;
+}
+void ConnectionFaults::present(Certificate c) { conn_.certificate_ = c; }
+void ConnectionFaults::abort_handshake() { conn_.abort_handshake_ = true; }
 
 } // namespace
 

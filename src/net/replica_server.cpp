@@ -53,6 +53,29 @@ void ReplicaServer::close() {
   }
   http_.reset();
   https_.reset();
+  http_stalled_ = https_stalled_ = false;
+}
+
+void ReplicaServer::sync_faults(const ReplicaState& replica, SysTime now) {
+  if (!is_open()) return;
+  for (Port port : {Port::http, Port::https}) {
+    const ActiveFault* stall = nullptr;
+    for (const auto& f : replica.faults)
+      if (f.stage == FaultStage::accept && f.active_at(now) && f.matches_port(port)) stall = &f;
+    bool& was = port == Port::http ? http_stalled_ : https_stalled_;
+    (port == Port::http ? http_ : https_)->set_stalled(stall != nullptr);
+    if (stall && !was && core_->env.sink) {
+      ExchangeRecord rec;
+      rec.time = now;
+      rec.replica = core_->number;
+      rec.replica_id = core_->replica_id;
+      rec.port = port;
+      rec.fault = stall->name;
+      rec.detail = "the " + std::string(port_name(port)) + " listener stopped accepting";
+      core_->env.sink->record(std::move(rec));
+    }
+    was = stall != nullptr;
+  }
 }
 
 int ReplicaServer::http_port() const { return http_ ? http_->port() : 0; }

@@ -59,6 +59,9 @@ class ReplicaServer {
   int http_port() const;
   int https_port() const;
 
+  // Stalls or resumes the listeners to match the replica's accept_stall faults at `now`.
+  void sync_faults(const ReplicaState& replica, SysTime now);
+
   NginxCounters counters() const;
   const TlsContexts& tls() const;
 
@@ -67,6 +70,7 @@ class ReplicaServer {
  private:
   std::shared_ptr<Core> core_;
   std::unique_ptr<Listener> http_, https_;
+  bool http_stalled_ = false, https_stalled_ = false;
 };
 
 } // namespace dtrsim::net

@@ -39,6 +39,11 @@ SslCtxPtr make_ctx(const CredentialPtr& cred) {
   return ctx;
 }
 
+int refuse_client_hello(SSL*, int* alert, void*) {
+  *alert = SSL_AD_HANDSHAKE_FAILURE;
+  return SSL_CLIENT_HELLO_ERROR;
+}
+
 } // namespace
 
 TlsContexts::TlsContexts(const ReplicaCredentials& creds)
@@ -46,15 +51,18 @@ TlsContexts::TlsContexts(const ReplicaCredentials& creds)
       expired_(make_ctx(creds.expired)),
       wrong_host_(make_ctx(creds.wrong_host)),
       untrusted_(make_ctx(creds.untrusted)),
-      fingerprint_(sha256_fingerprint(creds.normal->cert.get())) {}
+      failing_(make_ctx(creds.normal)),
+      fingerprint_(sha256_fingerprint(creds.normal->cert.get())) {
+  SSL_CTX_set_client_hello_cb(failing_.get(), refuse_client_hello, nullptr);
+}
 
-SSL_CTX* TlsContexts::get(CertChoice c) const {
+SSL_CTX* TlsContexts::get(Certificate c) const {
   SSL_CTX* chosen = nullptr;
   switch (c) {
-    case CertChoice::normal: chosen = normal_.get(); break;
-    case CertChoice::expired: chosen = expired_.get(); break;
-    case CertChoice::wrong_host: chosen = wrong_host_.get(); break;
-    case CertChoice::untrusted: chosen = untrusted_.get(); break;
+    case Certificate::normal: chosen = normal_.get(); break;
+    case Certificate::expired: chosen = expired_.get(); break;
+    case Certificate::wrong_host: chosen = wrong_host_.get(); break;
+    case Certificate::untrusted: chosen = untrusted_.get(); break;
   }
   return chosen ? chosen : normal_.get();
 }

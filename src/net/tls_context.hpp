@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "dtrsim/fault.hpp"
 #include "dtrsim/tls.hpp"
 
 namespace dtrsim::net {
@@ -14,9 +15,6 @@ struct SslCtxFree {
   void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
 };
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
-
-// Which certificate a connection's handshake presents.
-enum class CertChoice { normal, expired, wrong_host, untrusted };
 
 struct ReplicaCredentials {
   CredentialPtr normal;
@@ -28,12 +26,14 @@ struct ReplicaCredentials {
 class TlsContexts {
  public:
   explicit TlsContexts(const ReplicaCredentials& creds);
-  SSL_CTX* get(CertChoice c) const;
+  SSL_CTX* get(Certificate c) const;
+  // A context whose handshakes fail: the ClientHello is answered with a handshake_failure alert.
+  SSL_CTX* failing() const { return failing_.get(); }
   // SHA-256 fingerprint of the normal certificate (lets clients tell replicas apart).
   const std::string& fingerprint() const { return fingerprint_; }
 
  private:
-  SslCtxPtr normal_, expired_, wrong_host_, untrusted_;
+  SslCtxPtr normal_, expired_, wrong_host_, untrusted_, failing_;
   std::string fingerprint_;
 };
 

@@ -13,6 +13,7 @@
 #include "../net/replica_server.hpp"
 #include "../net/socket.hpp"
 #include "dtrsim/apply.hpp"
+#include "dtrsim/fault.hpp"
 #include "dtrsim/health.hpp"
 #include "dtrsim/health_cache.hpp"
 #include "dtrsim/quorum.hpp"
@@ -78,6 +79,7 @@ struct Cluster::Impl {
   std::thread ticker;
   std::condition_variable ticker_cv;
   bool ticker_stop = false;
+  bool ticker_poke = false;  // a command changed the faults: recompute the next wake-up
 
   // Log lines are queued under the command lock and written after it is released, so the log
   // callback never runs with the lock held.
@@ -202,16 +204,41 @@ struct Cluster::Impl {
     }
   }
 
+  // Publishes `next` and brings the listeners' accept stalls in line with its faults.
+  void publish(ClusterState next) {
+    SysTime now = clock->now();
+    for (const auto& r : next.replicas) {
+      auto it = servers.find(r.number);
+      if (it != servers.end()) it->second->sync_faults(r, now);
+    }
+    store.publish(std::move(next));
+  }
+
+  // Heartbeats every --heartbeat, and clears faults whose duration has passed, on time.
   void run_ticker() {
+    using Steady = std::chrono::steady_clock;
     std::unique_lock<std::mutex> lock(command_m);
-    auto next_beat = std::chrono::steady_clock::now();
+    auto next_beat = Steady::now() + config.heartbeat;
     while (!ticker_stop) {
-      next_beat += config.heartbeat;
-      ticker_cv.wait_until(lock, next_beat, [this] { return ticker_stop; });
+      auto wake = next_beat;
+      if (auto expiry = next_fault_expiry(*store.snapshot())) {
+        auto until = std::chrono::duration_cast<Steady::duration>(*expiry - clock->now());
+        wake = std::min(wake, Steady::now() + std::max(until, Steady::duration::zero()));
+      }
+      ticker_cv.wait_until(lock, wake, [this] { return ticker_stop || ticker_poke; });
       if (ticker_stop) break;
+      if (ticker_poke) {
+        ticker_poke = false;
+        continue;
+      }
       ClusterState next = *store.snapshot();
-      record_heartbeats(next, clock->now());
-      store.publish(std::move(next));
+      bool changed = expire_faults(next, clock->now());
+      if (Steady::now() >= next_beat) {
+        record_heartbeats(next, clock->now());
+        next_beat += config.heartbeat;
+        changed = true;
+      }
+      if (changed) publish(std::move(next));
     }
   }
 };
@@ -297,7 +324,7 @@ std::vector<std::string> Cluster::apply(const std::vector<Command>& commands) {
   Impl& m = *impl_;
   std::lock_guard<std::mutex> lock(m.command_m);
   std::vector<std::string> warnings;
-  ApplyEnv env{m.clock->now(), m.config, [&m](int number) { return m.new_id(number); }};
+  ApplyEnv env{m.clock->now(), m.config, [&m](int number) { return m.new_id(number); }, m.seed};
   // Validate the whole batch first, on copies: a bad command anywhere changes nothing.
   std::vector<ClusterState> steps;
   ClusterState work = *m.store.snapshot();
@@ -329,8 +356,10 @@ std::vector<std::string> Cluster::apply(const std::vector<Command>& commands) {
             later->https_port = r.https_port;
           }
     }
-    m.store.publish(std::move(next));
+    m.publish(std::move(next));
   }
+  m.ticker_poke = true;
+  m.ticker_cv.notify_all();
   for (const auto& w : warnings) m.say("warning: " + w);
   return warnings;
 }
@@ -389,6 +418,8 @@ nlohmann::json Cluster::describe() const {
     Health h = replica_health(*s, r, now);
     Quorum q = quorum_of(*s, r, now);
     NginxCounters c = counters(r.number);
+    json faults = json::array();
+    for (const auto& f : r.faults) faults.push_back(to_json(f, now));
     json item = {{"number", r.number},
                  {"id", r.id},
                  {"name", r.name},
@@ -403,7 +434,7 @@ nlohmann::json Cluster::describe() const {
                  {"health", {{"status", r.running ? h.status() : 0}, {"error", h.error}}},
                  {"quorum", {{"reachable", q.reachable}, {"size", q.size}, {"needed", q.needed},
                              {"ok", q.ok()}}},
-                 {"faults", json::array()},
+                 {"faults", faults},
                  {"requests", impl_->metrics.requests_of(r.number)},
                  {"connections", {{"active", c.active()}, {"reading", c.reading},
                                   {"writing", c.writing}, {"waiting", c.waiting}}}};

@@ -89,6 +89,17 @@ TEST_CASE("dtrsim ctl drives every command and prints the cluster", "[integratio
   CHECK(code == 0);
   CHECK_THAT(out, Catch::Contains("partitions: none"));
 
+  std::tie(code, out, err) = s.ctl({"fault", "2", "status", "code=503", "--paths", "/_ping",
+                                    "--name", "down"});
+  CHECK(code == 0);
+  CHECK_THAT(out, Catch::Contains("replica-2   000000000002  running  200     3/3     -                       down"));
+  CHECK(s.ping(2) == 503);
+  std::tie(code, out, err) = s.ctl({"fault", "2", "latency", "ms"});
+  CHECK(code == 2);
+  CHECK_THAT(err, Catch::Contains("\"ms\" is not KEY=VALUE"));
+  CHECK(std::get<0>(s.ctl({"clear", "2", "down"})) == 0);
+  CHECK(s.ping(2) == 200);
+
   std::tie(code, out, err) = s.ctl({"journal", "--replica", "2", "--limit", "50"});
   CHECK(code == 0);
   CHECK_THAT(out, Catch::Contains("replica-2 http GET /_ping 503"));
