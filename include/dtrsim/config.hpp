@@ -3,6 +3,7 @@
 // the rules that place replica N on an address and ports.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,14 @@ std::vector<std::string> validate_config(const ClusterConfig& c, const std::stri
 std::string replica_address(const ClusterConfig& c, int number);
 int replica_http_port(const ClusterConfig& c, int number);
 int replica_https_port(const ClusterConfig& c, int number);
+
+// The cluster a configuration starts with; `new_id(N)` gives replica N's id when the configuration
+// does not fix it.
+struct ClusterState;
+ClusterState initial_state(const ClusterConfig& c, const std::function<std::string(int)>& new_id);
+
+// The id of replica N when --replica-ids or --sequential-ids decide it, else nullopt.
+std::optional<std::string> configured_id(const ClusterConfig& c, int number);
 
 // "127.0.0.1" + 2 -> "127.0.0.3"; nullopt when not IPv4 or when it leaves the /8.
 std::optional<std::string> ipv4_add(const std::string& base, int offset);

@@ -21,5 +21,6 @@ struct ExitRequest {
 
 void setup_run(CLI::App& app);
 void setup_ctl(CLI::App& app);
+void setup_scenario(CLI::App& app);
 
 } // namespace dtrsim::cli

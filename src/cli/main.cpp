@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   setup_run(app);
   setup_ctl(app);
+  setup_scenario(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,12 +3,17 @@
 #include <csignal>
 #include <iomanip>
 #include <iostream>
+#include <atomic>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "cli.hpp"
 #include "cluster_flags.hpp"
 #include "dtrsim/cluster.hpp"
 #include "dtrsim/control_api.hpp"
+#include "dtrsim/player.hpp"
+#include "dtrsim/scenario.hpp"
 #include "dtrsim/state_file.hpp"
 #include "signals.hpp"
 
@@ -20,6 +25,36 @@ struct RunFlags {
   std::string state_file;
   std::string control = "127.0.0.1:7070";
   std::string control_token;
+  std::string scenario;
+  std::string lb_http, lb_https;
+};
+
+// Plays a scenario's timeline against the running cluster in the background (dtrsim run
+// --scenario): for manual testing, expectations are reported, never fatal.
+class BackgroundScenario {
+ public:
+  BackgroundScenario(Scenario s, Cluster& cluster, const RunFlags& flags, std::mutex& out_m)
+      : thread_([this, s = std::move(s), &cluster, &flags, &out_m] {
+          PlayOptions o;
+          o.lb_http = flags.lb_http;
+          o.lb_https = flags.lb_https;
+          o.abort = &abort_;
+          o.on_step = [&out_m](const StepReport& r) {
+            std::lock_guard<std::mutex> lock(out_m);
+            std::cout << step_line(r) << std::endl;
+          };
+          PlayReport report = play(s, cluster, o);
+          std::lock_guard<std::mutex> lock(out_m);
+          std::cout << summary_table(report) << "dtrsim: the scenario is over; still serving." << std::endl;
+        }) {}
+  ~BackgroundScenario() {
+    abort_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> abort_{false};
+  std::thread thread_;
 };
 
 void print_table(const Cluster& cluster, const std::string& ca_file, const std::string& control) {
@@ -54,6 +89,19 @@ int run(const RunFlags& flags) {
   } catch (const StartError& e) {
     throw ExitRequest{usage, std::string("dtrsim: ") + e.what()};
   }
+  std::optional<Scenario> scenario;
+  if (!flags.scenario.empty()) {
+    ScenarioCheck check;
+    check.lb_urls_given = !flags.lb_http.empty() || !flags.lb_https.empty();
+    check.cluster_override = config;
+    LoadedScenario loaded = load_scenario(flags.scenario, check);
+    if (!loaded.scenario) {
+      std::string msg;
+      for (const auto& e : loaded.errors) msg += (msg.empty() ? "" : "\n") + e;
+      throw ExitRequest{usage, msg};
+    }
+    scenario = std::move(loaded.scenario);
+  }
   block_termination_signals();
   try {
     Cluster cluster(config);
@@ -77,7 +125,18 @@ int run(const RunFlags& flags) {
       std::lock_guard<std::mutex> lock(out_m);
       print_table(cluster, ca_file, server.url());
     }
+    std::unique_ptr<BackgroundScenario> player;
+    if (scenario) {
+      {
+        std::lock_guard<std::mutex> lock(out_m);
+        std::cout << "playing " << flags.scenario << " (" << scenario->name
+                  << ") against this cluster; its cluster and load_balancer sections are not used"
+                  << std::endl;
+      }
+      player = std::make_unique<BackgroundScenario>(*scenario, cluster, flags, out_m);
+    }
     int sig = wait_for_termination();
+    player.reset();
     server.stop();
     cluster.stop();
     std::cout << "dtrsim: stopped on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
@@ -107,6 +166,13 @@ void setup_run(CLI::App& app) {
                   "Require 'Authorization: Bearer TOKEN' on the control API (needed to bind a "
                   "non-loopback address)")
       ->envname("DTRSIM_CONTROL_TOKEN");
+  cmd->add_option("--scenario", flags->scenario,
+                  "Also play this scenario's commands against the cluster (expectations are "
+                  "reported, not fatal)");
+  cmd->add_option("--lb-http", flags->lb_http, "Load balancer HTTP URL for the scenario's via-lb expectations")
+      ->envname("DTRSIM_LB_HTTP");
+  cmd->add_option("--lb-https", flags->lb_https, "Load balancer HTTPS URL for the scenario's via-lb expectations")
+      ->envname("DTRSIM_LB_HTTPS");
   cmd->callback([flags] { throw ExitRequest{run(*flags), ""}; });
 }
 

@@ -103,13 +103,7 @@ struct Cluster::Impl {
   }
 
   std::string new_id(int number) {
-    if (!config.replica_ids.empty() && number <= static_cast<int>(config.replica_ids.size()))
-      return config.replica_ids[static_cast<size_t>(number - 1)];
-    if (config.sequential_ids) {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, "%012x", number);
-      return buf;
-    }
+    if (auto id = configured_id(config, number)) return *id;
     return random_id();
   }
 
@@ -136,17 +130,6 @@ struct Cluster::Impl {
     creds.wrong_host = ca.issue(wrong);
     creds.untrusted = self_signed(spec);
     return creds;
-  }
-
-  ReplicaState new_replica(int number) {
-    ReplicaState r;
-    r.number = number;
-    r.id = new_id(number);
-    r.name = "replica-" + std::to_string(number);
-    r.address = replica_address(config, number);
-    r.http_port = replica_http_port(config, number);
-    r.https_port = replica_https_port(config, number);
-    return r;
   }
 
   void make_server(const ReplicaState& r) {
@@ -268,10 +251,7 @@ Cluster::Cluster(ClusterConfig config, std::shared_ptr<const Clock> clock) {
   m.env.options.max_hang = m.config.max_hang;
   m.env.options.replica_header = m.config.replica_header;
 
-  ClusterState state;
-  state.profile = *find_profile(m.config.dtr_version);
-  for (int n = 1; n <= m.config.replicas; ++n) state.replicas.push_back(m.new_replica(n));
-  state.next_number = m.config.replicas + 1;
+  ClusterState state = initial_state(m.config, [&m](int n) { return m.new_id(n); });
   for (const auto& r : state.replicas) m.make_server(r);
   m.store.publish(std::move(state));
 }

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstdio>
 #include <set>
 
 #include "dtrsim/profile.hpp"
@@ -37,6 +38,34 @@ int replica_http_port(const ClusterConfig& c, int number) {
 }
 int replica_https_port(const ClusterConfig& c, int number) {
   return offset_port(c.https_port, c, number);
+}
+
+std::optional<std::string> configured_id(const ClusterConfig& c, int number) {
+  if (!c.replica_ids.empty() && number <= static_cast<int>(c.replica_ids.size()))
+    return c.replica_ids[static_cast<size_t>(number - 1)];
+  if (c.sequential_ids) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%012x", number);
+    return std::string(buf);
+  }
+  return std::nullopt;
+}
+
+ClusterState initial_state(const ClusterConfig& c, const std::function<std::string(int)>& new_id) {
+  ClusterState state;
+  state.profile = *find_profile(c.dtr_version);
+  for (int n = 1; n <= c.replicas; ++n) {
+    ReplicaState r;
+    r.number = n;
+    r.id = new_id(n);
+    r.name = "replica-" + std::to_string(n);
+    r.address = replica_address(c, n);
+    r.http_port = replica_http_port(c, n);
+    r.https_port = replica_https_port(c, n);
+    state.replicas.push_back(std::move(r));
+  }
+  state.next_number = c.replicas + 1;
+  return state;
 }
 
 std::vector<std::string> validate_config(const ClusterConfig& c, const std::string& p) {

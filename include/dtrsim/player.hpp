@@ -1,0 +1,68 @@
+#pragma once
+// Plays a scenario's timeline against a running cluster: commands fire at their offsets (their
+// lateness is measured), expectations are checked, and `within` polls until one holds, recording
+// how long that took - the measurement a user wants.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "dtrsim/cluster.hpp"
+#include "dtrsim/scenario.hpp"
+
+namespace dtrsim {
+
+struct StepReport {
+  size_t index = 0;
+  bool is_command = false;
+  std::string summary, note;
+  Millis at{0};
+  std::optional<Millis> within;
+  double started_ms = 0;   // since the timeline started
+  double lateness_ms = 0;  // started - at
+  double elapsed_ms = 0;   // until it held (or the time ran out)
+  int attempts = 0;
+  bool ok = false;
+  std::string detail;
+  nlohmann::json measured;
+};
+
+struct PlayReport {
+  std::string name, file, description;
+  SysTime started_at;
+  double duration_ms = 0;
+  bool aborted = false;
+  std::string runtime_error;  // the run could not be completed (exit 3)
+  std::vector<StepReport> steps;
+  std::vector<std::string> replicas;  // names, for the timeline
+  // Sampled every 200 ms: time since start -> replica name -> health status (0: stopped).
+  std::vector<std::pair<double, std::map<std::string, int>>> health;
+  // Each request batch through the load balancer: time -> answers per replica (+ "failed").
+  std::vector<std::pair<double, std::map<std::string, int>>> traffic;
+
+  int expectations() const;
+  int failures() const;  // failed steps (expectations and commands)
+  bool passed() const { return failures() == 0 && !aborted && runtime_error.empty(); }
+};
+
+struct PlayOptions {
+  std::string lb_http, lb_https;
+  std::function<std::string(const std::string&)> substitute;
+  std::function<void(const StepReport&)> on_step;
+  const std::atomic<bool>* abort = nullptr;
+  Millis poll_interval{50};
+};
+
+PlayReport play(const Scenario& scenario, Cluster& cluster, const PlayOptions& options);
+
+// Reports of a play.
+std::string step_line(const StepReport& s);
+std::string summary_table(const PlayReport& r);
+std::string junit_xml(const PlayReport& r);
+nlohmann::json report_json(const PlayReport& r);
+std::string html_timeline(const PlayReport& r);
+
+} // namespace dtrsim

@@ -1,0 +1,95 @@
+// `dtrsim scenario run FILE` and `dtrsim scenario validate FILE...`.
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "cli.hpp"
+#include "dtrsim/scenario.hpp"
+#include "dtrsim/scenario_runner.hpp"
+#include "signals.hpp"
+
+namespace dtrsim::cli {
+namespace {
+
+struct ScenarioRunFlags {
+  std::string file;
+  RunnerOptions runner;
+};
+
+// Runs `work` with SIGINT/SIGTERM turned into `abort`, so that a Ctrl-C stops the load balancer
+// and the replicas before exiting.
+int with_abort_on_signal(std::atomic<bool>& abort, const std::function<int()>& work) {
+  block_termination_signals();
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    timespec tick{0, 100'000'000};
+    while (!done) {
+      if (sigtimedwait(&set, nullptr, &tick) > 0) {
+        std::cerr << "dtrsim: interrupted, stopping" << std::endl;
+        abort = true;
+      }
+    }
+  });
+  int code = work();
+  done = true;
+  watcher.join();
+  return code;
+}
+
+} // namespace
+
+void setup_scenario(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("scenario", "Run or validate scenario files");
+  cmd->require_subcommand(1);
+
+  auto f = std::make_shared<ScenarioRunFlags>();
+  CLI::App* run = cmd->add_subcommand(
+      "run", "Start the scenario's replicas (and load balancer), play its steps, report; exit 0 "
+             "when every expectation held, 1 when one failed, 2 when the file is invalid, 3 when "
+             "the run could not be done");
+  run->add_option("file", f->file, "The scenario (JSON)")->required();
+  run->add_option("--junit", f->runner.junit_file, "Write a JUnit XML report here");
+  run->add_option("--json", f->runner.json_file, "Write every step with its times and measurements here");
+  run->add_option("--html", f->runner.html_file, "Write an HTML timeline here");
+  run->add_option("--lb-http", f->runner.lb_http, "Your load balancer's HTTP URL, when the scenario starts none")
+      ->envname("DTRSIM_LB_HTTP");
+  run->add_option("--lb-https", f->runner.lb_https, "Your load balancer's HTTPS URL, when the scenario starts none")
+      ->envname("DTRSIM_LB_HTTPS");
+  run->add_option("--run-dir", f->runner.run_dir, "Where rendered configs and the load balancer's log go (default: a new /tmp dir)");
+  run->add_option("--control", f->runner.control, "Also serve the control API here during the run (ADDR:PORT)");
+  run->callback([f] {
+    std::atomic<bool> abort{false};
+    f->runner.abort = &abort;
+    int code = with_abort_on_signal(abort, [&] { return run_scenario(f->file, f->runner); });
+    throw ExitRequest{code, ""};
+  });
+
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto lb_urls = std::make_shared<bool>(false);
+  CLI::App* validate = cmd->add_subcommand("validate", "Check scenario files without running them (exit 2 if one is invalid)");
+  validate->add_option("files", *files, "Scenario files")->required();
+  validate->add_flag("--lb-urls", *lb_urls, "Load balancer URLs will be given with --lb-http/--lb-https");
+  validate->callback([files, lb_urls] {
+    int bad = 0;
+    ScenarioCheck check;
+    check.lb_urls_given = *lb_urls;
+    for (const auto& file : *files) {
+      LoadedScenario s = load_scenario(file, check);
+      if (s.scenario) {
+        std::cout << "ok: " << file << " (" << s.scenario->name << ", " << s.scenario->steps.size() << " steps)\n";
+        continue;
+      }
+      ++bad;
+      for (const auto& e : s.errors) std::cerr << e << "\n";
+    }
+    throw ExitRequest{bad ? usage : ok, ""};
+  });
+}
+
+} // namespace dtrsim::cli

@@ -1,0 +1,286 @@
+// Parsing and full validation of scenario files: structure, types, durations, order, and a pure
+// replay of the timeline that checks every replica reference against the cluster at that step.
+#include <fstream>
+#include <sstream>
+
+#include "dtrsim/apply.hpp"
+#include "dtrsim/profile.hpp"
+#include "dtrsim/scenario.hpp"
+#include "dtrsim/state.hpp"
+#include "json_reader.hpp"
+
+namespace dtrsim {
+
+// expectation_parse.cpp
+std::optional<Expectation> parse_expectation(const nlohmann::json& j, const std::string& path,
+                                             Errors& errors);
+// The replica references of an expectation, with their JSON paths.
+std::vector<std::pair<ReplicaSelector, std::string>> expectation_replicas(const Expectation& e,
+                                                                          const std::string& path);
+
+namespace {
+
+using nlohmann::json;
+
+const char* kClusterKeys =
+    "replicas, bind, distinct_addresses, http_port, https_port, dtr_version, dtr_fqdn, "
+    "replica_ids, sequential_ids, heartbeat, admin, users, seed, tls_cert, tls_key, tls_ca, "
+    "replica_header, keep_alive_timeout, max_hang, journal_size, max_connections";
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || p.front() == '/') return p;
+  return base_dir + "/" + p;
+}
+
+ClusterConfig parse_cluster(const json* j, const std::string& base_dir, Errors& errors) {
+  ClusterConfig c;
+  c.http_port = 0;  // scenarios default to ephemeral ports: load balancers get them as variables
+  c.https_port = 0;
+  if (!j) return c;
+  JsonReader r(*j, "cluster", errors);
+  if (auto v = r.integer("replicas", 1, 64)) c.replicas = static_cast<int>(*v);
+  if (auto v = r.string("bind")) c.bind = *v;
+  if (auto v = r.boolean("distinct_addresses")) c.distinct_addresses = *v;
+  if (auto v = r.integer("http_port", 0, 65535)) c.http_port = static_cast<int>(*v);
+  if (auto v = r.integer("https_port", 0, 65535)) c.https_port = static_cast<int>(*v);
+  if (auto v = r.string("dtr_version")) c.dtr_version = *v;
+  if (auto v = r.string("dtr_fqdn")) c.dtr_fqdn = *v;
+  if (auto v = r.strings("replica_ids")) c.replica_ids = *v;
+  if (auto v = r.boolean("sequential_ids")) c.sequential_ids = *v;
+  if (auto v = r.duration("heartbeat")) c.heartbeat = *v;
+  if (auto v = r.string("admin")) {
+    if (auto a = Accounts::parse(*v, true)) c.admin = *a;
+    else errors.add("cluster.admin", "\"" + *v + "\" is not USER:PASS");
+  }
+  if (auto v = r.strings("users"))
+    for (size_t i = 0; i < v->size(); ++i) {
+      if (auto a = Accounts::parse((*v)[i], false)) c.users.push_back(*a);
+      else errors.add("cluster.users[" + std::to_string(i) + "]", "\"" + (*v)[i] + "\" is not USER:PASS");
+    }
+  if (auto v = r.integer("seed", 0, (1LL << 62))) c.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = r.string("tls_cert")) c.tls_cert = resolve_path(base_dir, *v);
+  if (auto v = r.string("tls_key")) c.tls_key = resolve_path(base_dir, *v);
+  if (auto v = r.string("tls_ca")) c.tls_ca = resolve_path(base_dir, *v);
+  if (auto v = r.boolean("replica_header")) c.replica_header = *v;
+  if (auto v = r.duration("keep_alive_timeout")) c.keep_alive_timeout = *v;
+  if (auto v = r.duration("max_hang")) c.max_hang = *v;
+  if (auto v = r.integer("journal_size", 1, 10'000'000)) c.journal_size = static_cast<size_t>(*v);
+  if (auto v = r.integer("max_connections", 1, 100'000)) c.max_connections = static_cast<size_t>(*v);
+  r.finish(kClusterKeys);
+  if (errors.size() == 0)
+    for (std::string e : validate_config(c, "cluster.")) {
+      // validate_config names flags (http-port); scenario keys use underscores (http_port).
+      size_t colon = e.find(':');
+      for (size_t i = 0; i < colon; ++i)
+        if (e[i] == '-') e[i] = '_';
+      errors.add("", e);
+    }
+  return c;
+}
+
+bool valid_url(const std::string& url, const std::string& scheme) {
+  std::string prefix = scheme + "://";
+  if (url.rfind(prefix, 0) != 0) return false;
+  std::string rest = url.substr(prefix.size());
+  size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos) return false;
+  std::string port = rest.substr(colon + 1);
+  return !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoi(port) <= 65535;
+}
+
+std::optional<LoadBalancerSpec> parse_load_balancer(const json* j, Errors& errors) {
+  if (!j) return std::nullopt;
+  LoadBalancerSpec lb;
+  JsonReader r(*j, "load_balancer", errors);
+  if (!r.ok()) return std::nullopt;
+  if (auto v = r.strings("command", true)) lb.command = *v;
+  if (auto v = r.string("cwd")) lb.cwd = *v;
+  for (auto [key, scheme, out] : {std::tuple{"http", "http", &lb.http_url}, {"https", "https", &lb.https_url}})
+    if (auto v = r.string(key)) {
+      if (valid_url(*v, scheme)) *out = *v;
+      else errors.add(r.path(key), "\"" + *v + "\" is not " + scheme + "://ADDRESS:PORT (port 0: pick a free one)");
+    }
+  if (lb.http_url.empty() && lb.https_url.empty() && !r.get("http") && !r.get("https"))
+    errors.add("load_balancer", "needs \"http\" or \"https\": where the load balancer listens");
+  if (auto v = r.duration("ready_timeout")) lb.ready_timeout = *v;
+  if (const json* t = r.get("templates")) {
+    if (!t->is_array()) errors.add("load_balancer.templates", "must be an array of {\"from\", \"to\"}");
+    else
+      for (size_t i = 0; i < t->size(); ++i) {
+        JsonReader tr((*t)[i], "load_balancer.templates[" + std::to_string(i) + "]", errors);
+        auto from = tr.string("from", true), to = tr.string("to", true);
+        tr.finish("from, to");
+        if (from && to) lb.templates.push_back({*from, *to});
+      }
+  }
+  if (const json* e = r.get("env")) {
+    if (!e->is_object()) errors.add("load_balancer.env", "must be an object of strings");
+    else
+      for (const auto& [k, v] : e->items()) {
+        if (v.is_string()) lb.env[k] = v.get<std::string>();
+        else errors.add("load_balancer.env." + k, "must be a string (got " + short_json(v) + ")");
+      }
+  }
+  r.finish("command, cwd, http, https, ready_timeout, templates, env");
+  return lb;
+}
+
+std::optional<Step> parse_step(const json& j, size_t index, Errors& errors) {
+  std::string path = "steps[" + std::to_string(index) + "]";
+  if (!j.is_object()) {
+    errors.add(path, "must be an object with \"at\" and \"do\" or \"expect\"");
+    return std::nullopt;
+  }
+  Step step;
+  step.index = index;
+  step.source = j;
+  size_t before = errors.size();
+  JsonReader r(j, path, errors);
+  auto at = r.duration("at", true);
+  auto within = r.duration("within");
+  auto note = r.string("note");
+  bool has_do = j.contains("do"), has_expect = j.contains("expect");
+  if (has_do && has_expect) {
+    errors.add(path, "has both \"do\" and \"expect\": a step is one or the other");
+    return std::nullopt;
+  }
+  if (!has_do && !has_expect) {
+    errors.add(path, "needs \"do\" (a command) or \"expect\" (an expectation)");
+    return std::nullopt;
+  }
+  if (has_do) {
+    json command = j;
+    command.erase("at");
+    command.erase("within");
+    command.erase("note");
+    if (within) errors.add(path + ".within", "only expectations poll; a command happens once");
+    try {
+      step.action = parse_command(command);
+    } catch (const CommandError& e) {
+      errors.add(e.under(path).path(), e.message());
+    }
+  } else {
+    r.get("expect");
+    r.finish("at, within, note, do or expect");
+    if (auto e = parse_expectation(j["expect"], path + ".expect", errors)) step.action = *e;
+  }
+  if (errors.size() != before) return std::nullopt;
+  step.at = *at;
+  step.within = within;
+  step.note = note.value_or("");
+  return step;
+}
+
+// Replays the commands on the cluster the scenario starts with, so that a step naming
+// "replica-4" before the join that creates it is reported.
+void check_timeline(const Scenario& s, const ClusterConfig& cluster, Errors& errors) {
+  ClusterState state = initial_state(cluster, [&](int n) {
+    if (auto id = configured_id(cluster, n)) return *id;
+    return std::string("random-id-") + std::to_string(n);  // not a valid id: cannot be named
+  });
+  SysTime start{};
+  ApplyEnv env{start, cluster, [&](int n) {
+                 if (auto id = configured_id(cluster, n)) return *id;
+                 char buf[16];
+                 std::snprintf(buf, sizeof buf, "f%011x", n);
+                 return std::string(buf);
+               }, 1};
+  for (const Step& step : s.steps) {
+    std::string path = "steps[" + std::to_string(step.index) + "]";
+    env.now = start + step.at;
+    if (step.is_command()) {
+      std::vector<std::string> warnings;
+      try {
+        apply_command(state, std::get<Command>(step.action), env, warnings);
+      } catch (const CommandError& e) {
+        errors.add(e.under(path).path(), e.message());
+      }
+      continue;
+    }
+    for (const auto& [sel, where] : expectation_replicas(std::get<Expectation>(step.action), path + ".expect"))
+      try {
+        resolve_replicas(state, sel, where);
+      } catch (const CommandError& e) {
+        errors.add(e.path(), e.message());
+      }
+  }
+}
+
+} // namespace
+
+LoadedScenario parse_scenario(const json& j, const std::string& file, const std::string& base_dir,
+                              const ScenarioCheck& check) {
+  LoadedScenario out;
+  Errors errors(file);
+  Scenario s;
+  s.file = file;
+  s.base_dir = base_dir;
+  JsonReader r(j, "", errors);
+  if (!r.ok()) {
+    out.errors = errors.list();
+    return out;
+  }
+  if (auto v = r.string("name", true)) s.name = *v;
+  if (auto v = r.string("description", true)) s.description = *v;
+  s.cluster = parse_cluster(r.get("cluster"), base_dir, errors);
+  s.load_balancer = parse_load_balancer(r.get("load_balancer"), errors);
+  const json* steps = r.get("steps");
+  if (!steps) errors.add("steps", "is required");
+  else if (!steps->is_array() || steps->empty())
+    errors.add("steps", "must be a non-empty array of steps");
+  else {
+    std::optional<Millis> last;
+    for (size_t i = 0; i < steps->size(); ++i) {
+      auto step = parse_step((*steps)[i], i, errors);
+      if (!step) continue;
+      if (last && step->at < *last)
+        errors.add("steps[" + std::to_string(i) + "].at",
+                   format_duration(step->at) + " is before the previous step's " +
+                       format_duration(*last) + " (steps run in order)");
+      last = step->at;
+      if (!step->is_command() && std::holds_alternative<expect::ViaLb>(std::get<Expectation>(step->action))) {
+        const auto& lb = std::get<expect::ViaLb>(std::get<Expectation>(step->action));
+        if (!s.load_balancer && !check.lb_urls_given)
+          errors.add("steps[" + std::to_string(i) + "].expect.via",
+                     "needs a load balancer: add \"load_balancer\" to the scenario or pass "
+                     "--lb-http/--lb-https");
+        else if (s.load_balancer && (lb.port == Port::https ? s.load_balancer->https_url
+                                                            : s.load_balancer->http_url).empty())
+          errors.add("steps[" + std::to_string(i) + "].expect.port",
+                     "the load balancer has no " + std::string(port_name(lb.port)) + " URL");
+      }
+      s.steps.push_back(std::move(*step));
+    }
+  }
+  r.finish("name, description, cluster, load_balancer, steps");
+  if (errors.size() == 0) check_timeline(s, check.cluster_override.value_or(s.cluster), errors);
+  out.errors = errors.list();
+  if (out.errors.empty()) out.scenario = std::move(s);
+  return out;
+}
+
+LoadedScenario load_scenario(const std::string& path, const ScenarioCheck& check) {
+  LoadedScenario out;
+  std::ifstream in(path);
+  if (!in) {
+    out.errors.push_back(path + ": cannot read the file");
+    return out;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(ss.str());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    size_t pos = what.find("] ");
+    out.errors.push_back(path + ": not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    return out;
+  }
+  size_t slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  return parse_scenario(j, path, dir, check);
+}
+
+} // namespace dtrsim

@@ -1,0 +1,41 @@
+// dtrsim scenario validate, and dtrsim run --scenario.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include "support/process.hpp"
+#include "support/wait.hpp"
+
+using namespace dtrsim::test;
+
+namespace {
+std::string src(const std::string& p) { return std::string(DTRSIM_SOURCE_DIR) + "/" + p; }
+} // namespace
+
+TEST_CASE("dtrsim scenario validate checks every file and exits 2 if one is bad",
+          "[integration][cli]") {
+  Process good({DTRSIM_BINARY, "scenario", "validate", src("scenarios/quorum-lost.json"),
+                src("scenarios/partition-3-2.json")});
+  CHECK(good.wait() == 0);
+  CHECK_THAT(good.out(), Catch::Contains("ok: " + src("scenarios/partition-3-2.json") + " (partition-3-2, 8 steps)"));
+  Process bad({DTRSIM_BINARY, "scenario", "validate", src("scenarios/quorum-lost.json"),
+               src("tests/scenario/bad/bad-duration.json")});
+  CHECK(bad.wait() == 2);
+  CHECK_THAT(bad.err(), Catch::Contains("bad-duration.json: steps[1].at: \"5 s\" is not a duration"));
+}
+
+TEST_CASE("dtrsim run --scenario plays the commands and keeps serving", "[integration][cli]") {
+  Process p({DTRSIM_BINARY, "run", "--http-port", "0", "--https-port", "0", "--control", "127.0.0.1:0",
+             "--sequential-ids", "--scenario", src("scenarios/fault-status.json")});
+  REQUIRE(wait_until([&] { return p.out().find("still serving") != std::string::npos || !p.running(); },
+                     std::chrono::seconds(20)));
+  CHECK_THAT(p.out(), Catch::Contains("fault replica=2 type=status"));
+  CHECK_THAT(p.out(), Catch::Contains("PASS"));
+  CHECK(p.running());
+  p.signal(SIGTERM);
+  CHECK(p.wait() == 0);
+  Process invalid({DTRSIM_BINARY, "run", "--replicas", "1", "--control", "none", "--scenario",
+                   src("scenarios/quorum-lost.json")});
+  CHECK(invalid.wait() == 2);
+  CHECK_THAT(invalid.err(), Catch::Contains("steps[0].replica: no replica \"2\""));
+}

@@ -1,0 +1,102 @@
+// Scenario validation: every shipped scenario is valid; every bad file gets exactly its errors.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "dtrsim/scenario.hpp"
+
+using namespace dtrsim;
+namespace fs = std::filesystem;
+
+namespace {
+std::string src(const std::string& p) { return std::string(DTRSIM_SOURCE_DIR) + "/" + p; }
+std::vector<std::string> errors_of(const std::string& file) {
+  return load_scenario(src("tests/scenario/" + file)).errors;
+}
+std::string prefixed(const std::string& file, const std::string& error) {
+  return src("tests/scenario/" + file) + ": " + error;
+}
+} // namespace
+
+TEST_CASE("every shipped scenario is valid", "[scenario]") {
+  int count = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(src("scenarios"))) {
+    if (entry.path().extension() != ".json" || entry.path().filename() == "schema.json") continue;
+    LoadedScenario s = load_scenario(entry.path().string());
+    INFO(entry.path().string());
+    CHECK(s.errors.empty());
+    REQUIRE(s.scenario);
+    CHECK_FALSE(s.scenario->description.empty());
+    ++count;
+  }
+  CHECK(count >= 27);
+}
+
+TEST_CASE("bad scenarios get every error with file, JSON path and problem", "[scenario]") {
+  std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"bad/bad-duration.json", {"steps[1].at: \"5 s\" is not a duration (use 5s, 250ms, 2m)"}},
+      {"bad/unknown-key.json", {"stepz: unknown key (expected name, description, cluster, load_balancer, steps)"}},
+      {"bad/wrong-type.json", {"cluster.replicas: must be an integer from 1 to 64 (got \"three\")"}},
+      {"bad/unknown-service.json", {"steps[0].service: unknown service \"redis\" (one of registry, garant, rethinkdb, notary, api)"}},
+      {"bad/fault-attribute.json", {"steps[0].fault.jitter: unknown attribute for latency (it takes jitter_ms, ms)"}},
+      {"bad/do-and-expect.json", {"steps[0]: has both \"do\" and \"expect\": a step is one or the other"}},
+      {"bad/expect-key.json",
+       {"steps[0].expect.stauts: unknown key (expected replica, port, method, path, status, json, body_contains, "
+        "outcome, min_ms, max_ms, timeout_ms, tls_verify)"}},
+      {"bad/bad-version.json", {"cluster.dtr_version: unknown version \"9.9\" (one of 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6, 2.7, 2.8, 2.9, msr-2.8, msr-2.9, msr-3)"}},
+      {"bad/no-steps.json", {"steps: must be a non-empty array of steps"}},
+      {"bad/three-errors.json",
+       {"cluster.replicas: must be an integer from 1 to 64 (got 0)",
+        "steps[0].at: \"soon\" is not a duration (use 5s, 250ms, 2m)", "steps[1].replica: is required"}},
+      {"bad-semantic/out-of-order.json", {"steps[1].at: 3s is before the previous step's 5s (steps run in order)"}},
+      {"bad-semantic/unknown-replica.json",
+       {"steps[0].replica: no replica \"replica-9\"",
+        "steps[1].expect.replica: no replica \"7\" (replicas are numbered from 1)"}},
+      {"bad-semantic/removed-replica.json", {"steps[1].expect.replica: replica-3 was removed"}},
+      {"bad-semantic/lb-without-balancer.json",
+       {"steps[0].expect.via: needs a load balancer: add \"load_balancer\" to the scenario or pass --lb-http/--lb-https"}},
+  };
+  for (const auto& [file, expected] : cases) {
+    std::vector<std::string> want;
+    for (const auto& e : expected) want.push_back(prefixed(file, e));
+    CHECK(errors_of(file) == want);
+  }
+  for (const auto& dir : {"bad", "bad-semantic"})
+    for (const auto& entry : fs::directory_iterator(src("tests/scenario/") + dir)) {
+      bool listed = false;
+      for (const auto& [file, expected] : cases) listed = listed || entry.path().string() == src("tests/scenario/" + file);
+      INFO(entry.path().string() << " has no expected errors in this test");
+      CHECK(listed);
+    }
+}
+
+TEST_CASE("a via-lb expectation is valid when load balancer URLs will be given", "[scenario]") {
+  ScenarioCheck check;
+  check.lb_urls_given = true;
+  CHECK(load_scenario(src("tests/scenario/bad-semantic/lb-without-balancer.json"), check).errors.empty());
+}
+
+TEST_CASE("dtrsim run --scenario checks the steps against the running cluster", "[scenario]") {
+  ScenarioCheck check;
+  ClusterConfig two;
+  two.replicas = 2;
+  check.cluster_override = two;
+  auto errors = load_scenario(src("scenarios/replica-stopped.json"), check).errors;
+  REQUIRE_FALSE(errors.empty());
+  CHECK_THAT(errors.front(), Catch::EndsWith("steps[0].replica: no replica \"3\" (replicas are numbered from 1)"));
+}
+
+TEST_CASE("a file that is not JSON says where", "[scenario]") {
+  auto errors = load_scenario(src("tests/scenario/forwarder.conf.in")).errors;
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0], Catch::Contains("forwarder.conf.in: not valid JSON: parse error at line 1"));
+  CHECK(load_scenario("/no/such/file.json").errors ==
+        std::vector<std::string>{"/no/such/file.json: cannot read the file"});
+}
+
+TEST_CASE("steps summarise themselves for reports", "[scenario]") {
+  LoadedScenario s = load_scenario(src("scenarios/registry-fails.json"));
+  REQUIRE(s.scenario);
+  CHECK(s.scenario->steps[1].summary() == "fail replica=2 service=registry");
+  CHECK(s.scenario->steps[2].summary() == "expect replica 2 https GET /_ping status 503");
+}

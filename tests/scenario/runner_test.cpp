@@ -1,0 +1,129 @@
+// dtrsim scenario run as CI runs it: exit codes, the load balancer process, reports, Ctrl-C.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <signal.h>
+
+#include <fstream>
+
+#include "support/process.hpp"
+#include "support/wait.hpp"
+
+using namespace dtrsim::test;
+using nlohmann::json;
+
+namespace {
+
+std::string src(const std::string& p) { return std::string(DTRSIM_SOURCE_DIR) + "/" + p; }
+
+// Writes a scenario into `dir` and returns its path.
+std::string write_scenario(const TempDir& dir, const std::string& name, const json& j) {
+  std::string path = dir.file(name);
+  std::ofstream(path) << j.dump(2);
+  return path;
+}
+
+json with_lb(json command, const std::string& ready = "10s") {
+  return {{"name", "lb-process"},
+          {"description", "load balancer process handling"},
+          {"cluster", {{"replicas", 1}}},
+          {"load_balancer", {{"command", command}, {"http", "http://127.0.0.1:0"}, {"ready_timeout", ready}}},
+          {"steps", json::array({{{"at", "0s"}, {"expect", {{"replica", 1}, {"status", 200}}}}})}};
+}
+
+bool process_exists_with(const std::string& marker) {
+  Process p({"/usr/bin/pgrep", "-f", marker});
+  return p.wait() == 0;
+}
+
+} // namespace
+
+TEST_CASE("an invalid scenario exits 2 with every error and starts nothing", "[integration][scenario]") {
+  Process p({DTRSIM_BINARY, "scenario", "run", src("tests/scenario/bad/three-errors.json")});
+  CHECK(p.wait() == 2);
+  CHECK_THAT(p.err(), Catch::Contains("cluster.replicas: must be an integer from 1 to 64 (got 0)"));
+  CHECK_THAT(p.err(), Catch::Contains("steps[1].replica: is required"));
+  CHECK_THAT(p.err(), Catch::Contains("3 errors in"));
+  CHECK_THAT(p.err(), Catch::Contains("nothing was started"));
+  CHECK(p.out().empty());
+}
+
+TEST_CASE("a load balancer that dies is exit 3 with the end of its log", "[integration][scenario]") {
+  TempDir dir;
+  std::string file = write_scenario(dir, "dies.json", with_lb({"sh", "-c", "echo 'bind failed: no such thing'; exit 4"}));
+  Process p({DTRSIM_BINARY, "scenario", "run", file, "--junit", dir.file("junit.xml")});
+  CHECK(p.wait(std::chrono::seconds(20)) == 3);
+  CHECK_THAT(p.err(), Catch::Contains("the load balancer exited with status 4"));
+  CHECK_THAT(p.err(), Catch::Contains("| bind failed: no such thing"));
+  CHECK_THAT(read_file(dir.file("junit.xml")), Catch::Contains("<error message=\"the load balancer exited"));
+}
+
+TEST_CASE("a load balancer that never listens is exit 3 and is stopped", "[integration][scenario]") {
+  TempDir dir;
+  std::string file = write_scenario(dir, "silent.json", with_lb({"sleep", "31.4159"}, "300ms"));
+  Process p({DTRSIM_BINARY, "scenario", "run", file});
+  CHECK(p.wait(std::chrono::seconds(20)) == 3);
+  CHECK_THAT(p.err(), Catch::Contains("did not listen on 127.0.0.1:"));
+  CHECK(wait_until([] { return !process_exists_with("sleep 31.4159"); }));
+  Process missing({DTRSIM_BINARY, "scenario", "run",
+                   write_scenario(dir, "missing.json", with_lb({"no-such-load-balancer-binary"}))});
+  CHECK(missing.wait(std::chrono::seconds(20)) == 3);
+  CHECK_THAT(missing.err(), Catch::Contains("cannot start \"no-such-load-balancer-binary\""));
+}
+
+TEST_CASE("a forwarding load balancer from a rendered config is measured through",
+          "[integration][scenario]") {
+  TempDir dir;
+  Process p({DTRSIM_BINARY, "scenario", "run", src("tests/scenario/forwarder.json"), "--json",
+             dir.file("report.json"), "--junit", dir.file("junit.xml"), "--html", dir.file("t.html")});
+  int code = p.wait(std::chrono::seconds(60));
+  INFO(p.out() << p.err());
+  CHECK(code == 0);
+  CHECK_THAT(p.out(), Catch::Contains("PASS: 5 requests: replica-1 5"));
+  CHECK_THAT(p.out(), Catch::Contains("PASS: 3 requests: failed 3"));
+  json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["result"] == "passed");
+  REQUIRE(report["steps"].size() == 4);
+  CHECK(report["steps"][0]["measured"]["answered"] == json{{"replica-1", 5}});
+  CHECK(report["steps"][2]["kind"] == "command");
+  CHECK(report["steps"][2]["lateness_ms"].get<double>() >= 0);
+  // The JUnit file is XML a CI server can read.
+  Process xml({"/usr/bin/python3", "-c",
+               "import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); "
+               "print(d.getElementsByTagName('testcase').length)",
+               dir.file("junit.xml")});
+  CHECK(xml.wait() == 0);
+  CHECK(xml.out() == "3\n");
+  CHECK_THAT(read_file(dir.file("t.html")), Catch::Contains("<svg"));
+  CHECK_FALSE(process_exists_with("forwarder.conf"));
+}
+
+TEST_CASE("a failed expectation is exit 1 with the measurement in the reports",
+          "[integration][scenario]") {
+  TempDir dir;
+  json s = {{"name", "fails"},
+            {"description", "expects the wrong status"},
+            {"cluster", {{"replicas", 1}}},
+            {"steps", json::array({{{"at", "0s"}, {"within", "200ms"}, {"expect", {{"replica", 1}, {"status", 503}}}}})}};
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "fails.json", s), "--junit",
+             dir.file("j.xml")});
+  CHECK(p.wait() == 1);
+  CHECK_THAT(p.out(), Catch::Contains("FAIL (gave up after 0."));
+  CHECK_THAT(p.out(), Catch::Contains("status 200, expected 503"));
+  CHECK_THAT(read_file(dir.file("j.xml")), Catch::Contains("failures=\"1\""));
+  CHECK_THAT(read_file(dir.file("j.xml")), Catch::Contains("<failure message=\"replica-1 https /_ping answered 200"));
+}
+
+TEST_CASE("Ctrl-C stops the load balancer and the replicas", "[integration][scenario]") {
+  TempDir dir;
+  json s = with_lb({"socat", "TCP-LISTEN:${DTRSIM_LB_HTTP_PORT},bind=127.0.0.1,fork,reuseaddr,backlog=27182",
+                    "TCP:${DTRSIM_REPLICA_1_ADDRESS}:${DTRSIM_REPLICA_1_HTTP_PORT}"});
+  s["steps"].push_back({{"at", "30s"}, {"do", "heal"}});
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "long.json", s)});
+  REQUIRE(wait_until([&] { return p.out().find("run directory") != std::string::npos; }, std::chrono::seconds(20)));
+  CHECK(process_exists_with("backlog=27182"));
+  p.signal(SIGINT);
+  CHECK(p.wait(std::chrono::seconds(10)) == 3);
+  CHECK_THAT(p.err(), Catch::Contains("interrupted"));
+  CHECK_FALSE(process_exists_with("backlog=27182"));
+}
