@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config ca-certificates
           libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libssl-dev)
 if [ "${1:-build}" = "test" ]; then
-  packages+=(catch2 haproxy nginx libnginx-mod-stream socat curl iproute2 python3 python3-jsonschema procps)
+  packages+=(catch2 haproxy nginx libnginx-mod-stream socat curl iproute2 python3 python3-jsonschema procps openssl)
 fi
 
 missing=()

@@ -6,6 +6,7 @@
 //   /nginx_status /ca                      answered on both ports
 //   /api/v0/meta/cluster_status            basic auth, as observed by this replica
 //   /v2/                                   401 with the registry's token challenge
+//   /_dtrsim/echo, /_dtrsim/upload         dtrsim's own probes for `lb check` (not DTR's)
 //   anything else on the HTTP port         301 to the HTTPS port
 
 #include <cstdint>
@@ -26,6 +27,13 @@ struct NginxCounters {
   std::uint64_t active() const { return reading + writing + waiting; }
 };
 
+// When the body of the request arrived, measured from the end of its head (for /_dtrsim/upload).
+struct BodyTiming {
+  std::uint64_t bytes = 0;
+  double first_byte_ms = -1;  // -1: no body
+  double last_byte_ms = -1;
+};
+
 struct ReplicaContext {
   const ClusterState& state;
   const ReplicaState& replica;
@@ -34,6 +42,8 @@ struct ReplicaContext {
   const std::string& ca_pem;
   const Accounts& accounts;
   NginxCounters nginx;
+  std::string peer;  // the client's address:port
+  BodyTiming body;
 };
 
 HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx);

@@ -16,6 +16,7 @@ inline constexpr const char* plain_http_on_https_port = "plain_http_on_https_por
 inline constexpr const char* missing_host = "missing_host";
 inline constexpr const char* bad_request = "bad_request";
 inline constexpr const char* tls_handshake_failed = "tls_handshake_failed";
+inline constexpr const char* empty_connection = "empty_connection";  // closed before any byte
 } // namespace events
 
 struct ExchangeRecord {
@@ -26,6 +27,7 @@ struct ExchangeRecord {
   std::string method;       // "" for connection-level events
   std::string path;
   std::string host;         // Host header, "" when absent
+  std::string user_agent;   // User-Agent header, "" when absent
   std::string peer;         // client address:port (the load balancer)
   int status = 0;           // 0: no response was sent
   std::string fault;        // names of the faults applied, comma-separated

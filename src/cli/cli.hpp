@@ -22,5 +22,6 @@ struct ExitRequest {
 void setup_run(CLI::App& app);
 void setup_ctl(CLI::App& app);
 void setup_scenario(CLI::App& app);
+void setup_lb(CLI::App& app);
 
 } // namespace dtrsim::cli

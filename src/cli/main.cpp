@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   setup_run(app);
   setup_ctl(app);
   setup_scenario(app);
+  setup_lb(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

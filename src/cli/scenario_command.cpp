@@ -1,9 +1,6 @@
 // `dtrsim scenario run FILE` and `dtrsim scenario validate FILE...`.
-#include <signal.h>
-
 #include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "cli.hpp"
 #include "dtrsim/scenario.hpp"
@@ -17,30 +14,6 @@ struct ScenarioRunFlags {
   std::string file;
   RunnerOptions runner;
 };
-
-// Runs `work` with SIGINT/SIGTERM turned into `abort`, so that a Ctrl-C stops the load balancer
-// and the replicas before exiting.
-int with_abort_on_signal(std::atomic<bool>& abort, const std::function<int()>& work) {
-  block_termination_signals();
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    timespec tick{0, 100'000'000};
-    while (!done) {
-      if (sigtimedwait(&set, nullptr, &tick) > 0) {
-        std::cerr << "dtrsim: interrupted, stopping" << std::endl;
-        abort = true;
-      }
-    }
-  });
-  int code = work();
-  done = true;
-  watcher.join();
-  return code;
-}
 
 } // namespace
 
@@ -66,7 +39,7 @@ void setup_scenario(CLI::App& app) {
   run->callback([f] {
     std::atomic<bool> abort{false};
     f->runner.abort = &abort;
-    int code = with_abort_on_signal(abort, [&] { return run_scenario(f->file, f->runner); });
+    int code = with_abort_on_signal(abort, [&] { return run_scenario(f->file, f->runner); }, "stopping");
     throw ExitRequest{code, ""};
   });
 

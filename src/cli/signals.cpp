@@ -4,6 +4,8 @@
 #include <pthread.h>
 
 #include <csignal>
+#include <iostream>
+#include <thread>
 
 namespace dtrsim::cli {
 
@@ -25,6 +27,25 @@ int wait_for_termination() {
   int sig = 0;
   while (sigwait(&set, &sig) != 0) {}
   return sig;
+}
+
+int with_abort_on_signal(std::atomic<bool>& abort, const std::function<int()>& work,
+                         const std::string& note) {
+  block_termination_signals();
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    sigset_t set = termination_set();
+    timespec tick{0, 100'000'000};
+    while (!done)
+      if (sigtimedwait(&set, nullptr, &tick) > 0) {
+        std::cerr << "dtrsim: interrupted, " << note << std::endl;
+        abort = true;
+      }
+  });
+  int code = work();
+  done = true;
+  watcher.join();
+  return code;
 }
 
 } // namespace dtrsim::cli

@@ -120,7 +120,7 @@ HttpResponse method_not_allowed() {
   return r;
 }
 
-enum class Route { none, health, lb_status, nginx_status, ca, cluster_status, registry };
+enum class Route { none, health, lb_status, nginx_status, ca, cluster_status, registry, echo, upload };
 
 Route route_of(const Profile& profile, std::string_view path) {
   if ((path == "/_ping" && profile.serves_ping) || path == "/health") return Route::health;
@@ -129,13 +129,41 @@ Route route_of(const Profile& profile, std::string_view path) {
   if (path == "/ca") return Route::ca;
   if (path == "/api/v0/meta/cluster_status") return Route::cluster_status;
   if (path == "/v2/" || path == "/v2") return Route::registry;
+  if (path == "/_dtrsim/echo") return Route::echo;
+  if (path == "/_dtrsim/upload") return Route::upload;
   return Route::none;
 }
 
 // Paths the HTTP port answers itself instead of redirecting ("can also be used for unencrypted
 // health checks").
 bool served_on_http(Route r) {
-  return r == Route::health || r == Route::lb_status || r == Route::nginx_status || r == Route::ca;
+  return r == Route::health || r == Route::lb_status || r == Route::nginx_status || r == Route::ca ||
+         r == Route::echo || r == Route::upload;
+}
+
+// What reached the replica: the Host header (null when absent), the other headers, the peer.
+HttpResponse echo_response(const HttpRequest& req, const ReplicaContext& ctx) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& h : req.headers) headers[h.name] = h.value;
+  const std::string* host = req.header("Host");
+  nlohmann::json body = {{"replica", ctx.replica.id},
+                         {"port", port_name(ctx.port)},
+                         {"method", req.method},
+                         {"host", host ? nlohmann::json(*host) : nlohmann::json(nullptr)},
+                         {"peer", ctx.peer},
+                         {"headers", headers}};
+  return make(200, kJson, body.dump());
+}
+
+// How the body of an upload arrived: a load balancer that buffers requests delivers it at once.
+HttpResponse upload_response(const ReplicaContext& ctx) {
+  const BodyTiming& b = ctx.body;
+  nlohmann::json body = {{"replica", ctx.replica.id},
+                         {"bytes", b.bytes},
+                         {"first_byte_ms", b.first_byte_ms},
+                         {"last_byte_ms", b.last_byte_ms},
+                         {"span_ms", b.bytes ? b.last_byte_ms - b.first_byte_ms : 0.0}};
+  return make(200, kJson, body.dump());
 }
 
 } // namespace
@@ -170,6 +198,15 @@ HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx) {
   if (route == Route::none)
     return make(404, kJson, api_errors_json("NOT_FOUND", "no such path: " + req.path));
   bool head = req.method == "HEAD";
+  if (route == Route::upload) {
+    if (req.method != "POST" && req.method != "PUT") {
+      HttpResponse r = method_not_allowed();
+      r.set_header("Allow", "POST, PUT");
+      return r;
+    }
+    return upload_response(ctx);
+  }
+  if (route == Route::echo) return echo_response(req, ctx);
   if (req.method != "GET" && !head) return method_not_allowed();
 
   HttpResponse res;
@@ -184,6 +221,8 @@ HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx) {
       break;
     case Route::cluster_status: res = cluster_status_response(req, ctx); break;
     case Route::registry: res = registry_challenge(req, ctx); break;
+    case Route::echo:
+    case Route::upload:
     case Route::none: break;
   }
   res.omit_body = head;

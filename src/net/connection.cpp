@@ -27,12 +27,15 @@ std::string http_date(SysTime t) {
   return std::string(buf, n);
 }
 
-std::string nginx_400(const std::string& title) {
+// NGINX's answer to bytes it cannot take on this port (and the replica header, as every answer).
+std::string nginx_400(const std::string& title, const std::string& replica_id) {
   std::string body = "<html>\r\n<head><title>400 " + title + "</title></head>\r\n<body>\r\n"
                      "<center><h1>400 Bad Request</h1></center>\r\n<center>" + title +
                      "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-  return "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  return "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n" +
+         (replica_id.empty() ? "" : "X-Dtrsim-Replica: " + replica_id + "\r\n") +
+         "Connection: close\r\n\r\n" + body;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -205,13 +208,21 @@ class Connection {
   bool sniff() {
     if (wait_readable(fd_, env_.options.keep_alive_timeout) != 1) return false;
     unsigned char first = 0;
-    if (::recv(fd_, &first, 1, MSG_PEEK) != 1) return false;
+    ssize_t peeked = ::recv(fd_, &first, 1, MSG_PEEK);
+    if (peeked != 1) {
+      // Connected and closed (or reset, as HAProxy ends its checks) without a byte: a TCP-only
+      // health check, for instance.
+      if (!core_->closing)
+        record_event(events::empty_connection,
+                     peeked == 0 ? "closed before sending anything" : "reset before sending anything");
+      return false;
+    }
     bool tls = first == 0x16;
     if (port_ == Port::http && tls) {
       record_event(events::tls_on_http_port,
                    "a TLS ClientHello arrived on the HTTP port: is an HTTPS upstream pointed at "
                    "port " + std::to_string(local_port(fd_)) + "?");
-      PlainStream(fd_).write_all(nginx_400("Bad Request"));
+      PlainStream(fd_).write_all(nginx_400("Bad Request", header_id()));
       return false;
     }
     if (port_ == Port::https && !tls) {
@@ -221,12 +232,14 @@ class Connection {
                                "pointed at port " + std::to_string(local_port(fd_)) + "?"
                              : "bytes that are neither TLS nor HTTP arrived on the HTTPS port");
       if (http_like)
-        PlainStream(fd_).write_all(nginx_400("The plain HTTP request was sent to HTTPS port"));
+        PlainStream(fd_).write_all(nginx_400("The plain HTTP request was sent to HTTPS port", header_id()));
       return false;
     }
     if (port_ == Port::http) stream_ = std::make_unique<PlainStream>(fd_);
     return true;
   }
+
+  std::string header_id() const { return env_.options.replica_header ? core_->replica_id : ""; }
 
   bool handshake() {
     if (port_ == Port::http) return true;
@@ -282,18 +295,32 @@ class Connection {
     }
   }
 
-  // Reads and drops the request body. False when the connection cannot continue.
+  // Notes that `bytes` of body arrived now.
+  void body_arrived(std::uint64_t bytes) {
+    if (bytes == 0) return;
+    double at = std::chrono::duration<double, std::milli>(Steady::now() - head_done_).count();
+    if (body_.bytes == 0) body_.first_byte_ms = at;
+    body_.last_byte_ms = at;
+    body_.bytes += bytes;
+  }
+
+  // Reads and drops the request body, noting when it arrived. False when the connection cannot
+  // continue.
   bool discard_body(const BodyFraming& framing, std::string& error) {
     char chunk[16 * 1024];
+    body_ = BodyTiming{};
+    head_done_ = Steady::now();
     if (framing.kind == BodyFraming::sized) {
       std::uint64_t left = framing.length;
       size_t from_buf = static_cast<size_t>(std::min<std::uint64_t>(left, buf_.size()));
       buf_.erase(0, from_buf);
       left -= from_buf;
+      body_arrived(from_buf);
       while (left > 0) {
         long n = read_in(chunk, std::min<size_t>(sizeof chunk, left), env_.options.request_timeout);
         if (n <= 0) return false;
         left -= static_cast<std::uint64_t>(n);
+        body_arrived(static_cast<std::uint64_t>(n));
       }
       return true;
     }
@@ -301,10 +328,13 @@ class Connection {
       ChunkedDecoder dec;
       size_t used = dec.feed(buf_);
       buf_.erase(0, used);
+      body_arrived(dec.data_bytes());
       while (!dec.done() && !dec.failed()) {
         long n = read_in(chunk, sizeof chunk, env_.options.request_timeout);
         if (n <= 0) return false;
+        std::uint64_t before = dec.data_bytes();
         size_t u = dec.feed(std::string_view(chunk, static_cast<size_t>(n)));
+        body_arrived(dec.data_bytes() - before);
         if (dec.done()) buf_.append(chunk + u, static_cast<size_t>(n) - u);
       }
       if (dec.failed()) {
@@ -377,6 +407,7 @@ class Connection {
     rec.method = req.method;
     rec.path = req.path;
     if (const std::string* host = req.header("Host")) rec.host = *host;
+    if (const std::string* ua = req.header("User-Agent")) rec.user_agent = *ua;
     if (error) {
       reject(*error, rec);
       record(std::move(rec));
@@ -428,7 +459,7 @@ class Connection {
       res.omit_body = req.method == "HEAD";
     } else {
       ReplicaContext ctx{*state, *replica, port_, env_.clock.now(), env_.ca_pem, env_.accounts,
-                         counters()};
+                         counters(), peer_, body_};
       res = respond(req, ctx);
     }
     finalize(res);
@@ -462,6 +493,8 @@ class Connection {
   std::string buf_;
   Phase phase_ = Phase::none;
   Steady::time_point started_ = Steady::now();
+  Steady::time_point head_done_ = Steady::now();
+  BodyTiming body_;
 
   // Fault effects.
   Ending ending_ = Ending::orderly;

@@ -28,7 +28,9 @@ double since(Steady::time_point t) {
   return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
 }
 
-struct Conn {
+} // namespace
+
+struct Session::Conn {
   int fd = -1;
   SSL* ssl = nullptr;
   SSL_CTX* ctx = nullptr;
@@ -38,6 +40,10 @@ struct Conn {
     if (fd >= 0) ::close(fd);
   }
 };
+
+namespace {
+
+using Conn = Session::Conn;
 
 // Connects with a timeout. Returns the observation when it failed.
 std::optional<Observed> connect_to(Conn& c, const ProbeRequest& r, std::string& detail) {
@@ -231,47 +237,68 @@ std::string ProbeResult::header(const std::string& lower_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-ProbeResult probe(const ProbeRequest& r) {
-  ProbeResult out;
-  auto t0 = Steady::now();
-  Conn c;
-  auto finish = [&](Observed o) {
-    out.observed = o;
-    out.ms = since(t0);
-    return out;
-  };
-  if (auto failed = connect_to(c, r, out.detail)) return finish(*failed);
-  if (r.tls)
-    if (auto failed = handshake(c, r, out)) return finish(*failed);
+std::string request_text(const ProbeRequest& r, bool keep_alive) {
   std::string host = r.host_header.empty() ? format_endpoint(r.address, r.port) : r.host_header;
-  std::string req = r.method + " " + r.path + " HTTP/1.1\r\nHost: " + host +
-                    "\r\nUser-Agent: dtrsim\r\nConnection: close\r\n";
+  std::string req = r.method + " " + r.path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: dtrsim\r\n" +
+                    (keep_alive ? "" : "Connection: close\r\n");
+  bool has_user_agent = false;
+  for (const auto& h : r.headers) has_user_agent = has_user_agent || iequals(h.name, "User-Agent");
+  if (has_user_agent) req.replace(req.find("User-Agent: dtrsim\r\n"), 20, "");
   for (const auto& h : r.headers) req += h.name + ": " + h.value + "\r\n";
   if (!r.body.empty() || r.method == "POST" || r.method == "PUT")
     req += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
-  req += "\r\n" + r.body;
-  if (!send_all(c, req)) {
-    out.detail = std::string("sending the request failed: ") + std::strerror(errno);
-    return finish(errno == ECONNRESET || errno == EPIPE ? Observed::reset : Observed::error);
-  }
+  return req + "\r\n" + r.body;
+}
+
+Session::Session(const ProbeRequest& r) : conn_(std::make_unique<Conn>()), started_(Steady::now()) {
+  ProbeResult& out = connect_result_;
+  std::optional<Observed> failed = connect_to(*conn_, r, out.detail);
+  if (!failed && r.tls) failed = handshake(*conn_, r, out);
+  out.ms = since(started_);
+  out.observed = failed.value_or(Observed::answered);
+  open_ = !failed;
+}
+
+Session::~Session() = default;
+
+bool Session::send(std::string_view data) { return open_ && send_all(*conn_, std::string(data)); }
+
+bool Session::closed_by_peer() {
+  if (!open_) return true;
+  if (conn_->ssl && SSL_pending(conn_->ssl) > 0) return false;
+  if (wait_readable(conn_->fd, std::chrono::milliseconds(0)) != 1) return false;
+  char c;
+  ssize_t n = ::recv(conn_->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+ProbeResult Session::read_response(std::chrono::milliseconds timeout, bool head_request) {
+  ProbeResult out = connect_result_;
+  auto t0 = Steady::now();
+  auto finish = [&](Observed o) {
+    out.observed = o;
+    out.ms = since(t0);
+    if (o != Observed::answered) open_ = false;
+    return out;
+  };
   std::string data;
   char buf[16384];
-  auto deadline = Steady::now() + r.read_timeout;
+  auto deadline = t0 + timeout;
   for (;;) {
-    long n = recv_some(c, buf, sizeof buf, deadline);
+    long n = recv_some(*conn_, buf, sizeof buf, deadline);
     if (n > 0) {
       data.append(buf, static_cast<size_t>(n));
       if (data.size() >= 5 && data.compare(0, 5, "HTTP/") != 0) {
         out.detail = "the reply is not HTTP";
         return finish(Observed::not_http);
       }
-      auto parsed = parse_response(data, false, out, r.method == "HEAD");
+      auto parsed = parse_response(data, false, out, head_request);
       if (parsed && *parsed) return finish(Observed::answered);
       continue;
     }
     if (n == -2) {
-      out.detail = "no complete response within " + std::to_string(r.read_timeout.count()) + "ms";
-      return finish(data.empty() ? Observed::read_timeout : Observed::read_timeout);
+      out.detail = "no complete response within " + std::to_string(timeout.count()) + "ms";
+      return finish(Observed::read_timeout);
     }
     if (n == -1 && data.empty()) {
       out.detail = "connection reset by peer";
@@ -281,11 +308,36 @@ ProbeResult probe(const ProbeRequest& r) {
       out.detail = n == 0 ? "the connection closed with no response" : "read failed";
       return finish(n == 0 ? Observed::empty_reply : Observed::error);
     }
-    auto parsed = parse_response(data, true, out, r.method == "HEAD");
+    auto parsed = parse_response(data, true, out, head_request);
     if (parsed && *parsed) return finish(Observed::answered);
     out.detail = "the reply is not a complete HTTP response";
     return finish(Observed::not_http);
   }
+}
+
+ProbeResult Session::request(const ProbeRequest& r, bool keep_alive) {
+  if (!open_) return connect_result_;
+  auto t0 = Steady::now();
+  if (!send_all(*conn_, request_text(r, keep_alive))) {
+    ProbeResult out = connect_result_;
+    out.detail = std::string("sending the request failed: ") + std::strerror(errno);
+    out.observed = errno == ECONNRESET || errno == EPIPE ? Observed::reset : Observed::error;
+    out.ms = since(t0);
+    open_ = false;
+    return out;
+  }
+  ProbeResult res = read_response(r.read_timeout, r.method == "HEAD");
+  res.ms = since(t0);
+  if (!keep_alive || res.header("connection") == "close") open_ = false;
+  return res;
+}
+
+ProbeResult probe(const ProbeRequest& r) {
+  Session s(r);
+  if (!s.open()) return s.result();
+  ProbeResult res = s.request(r, false);
+  res.ms = s.result().ms + res.ms;
+  return res;
 }
 
 } // namespace dtrsim::net

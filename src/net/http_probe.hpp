@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,5 +55,36 @@ struct ProbeResult {
 };
 
 ProbeResult probe(const ProbeRequest& request);
+
+// One connection kept open for several requests (keep-alive, slow uploads, idle timeouts).
+class Session {
+ public:
+  // Connects (and handshakes) to request.address:port; result() says how that went.
+  explicit Session(const ProbeRequest& request);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  bool open() const { return open_; }
+  // The outcome of connecting (observed is `answered` when the connection is up), with the TLS
+  // details.
+  const ProbeResult& result() const { return connect_result_; }
+
+  // Sends `r` (keeping the connection when `keep_alive`) and reads the response.
+  ProbeResult request(const ProbeRequest& r, bool keep_alive);
+  // Raw bytes (a streamed upload); false when sending failed.
+  bool send(std::string_view bytes);
+  ProbeResult read_response(std::chrono::milliseconds timeout, bool head_request = false);
+  // Without blocking: has the peer closed (or reset) the connection?
+  bool closed_by_peer();
+
+  struct Conn;
+
+ private:
+  std::unique_ptr<Conn> conn_;
+  bool open_ = false;
+  ProbeResult connect_result_;
+  std::chrono::steady_clock::time_point started_;
+};
 
 } // namespace dtrsim::net

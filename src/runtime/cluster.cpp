@@ -430,6 +430,8 @@ nlohmann::json Cluster::describe() const {
   }
   int size = static_cast<int>(s->replicas.size());
   return {{"profile", s->profile.name},
+          {"health_path", s->profile.documented_health_path},
+          {"dtr_fqdn", impl_->config.dtr_fqdn},
           {"replicas", replicas},
           {"partitions", partitions},
           {"failures_tolerated", failures_tolerated(size)}};

@@ -51,6 +51,7 @@ nlohmann::json to_json(const JournalEntry& e) {
                       {"method", r.method},
                       {"path", r.path},
                       {"host", r.host},
+                      {"user_agent", r.user_agent},
                       {"peer", r.peer},
                       {"status", r.status},
                       {"fault", r.fault},

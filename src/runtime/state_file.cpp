@@ -26,6 +26,8 @@ nlohmann::json state_file_json(const Cluster& cluster, const std::string& ca_fil
                         {"fingerprint", r.fingerprint}});
   nlohmann::json out = {{"pid", static_cast<long>(::getpid())},
                         {"profile", cluster.state()->profile.name},
+                        {"health_path", cluster.state()->profile.documented_health_path},
+                        {"dtr_fqdn", cluster.config().dtr_fqdn},
                         {"seed", cluster.seed()},
                         {"replicas", replicas},
                         {"ca_file", ca_file}};

@@ -117,8 +117,12 @@ expect::Journal journal(JsonReader& r) {
   e.path = path_of(r);
   e.event = r.string("event");
   if (auto s = r.integer("status", 0, 599)) e.status = static_cast<int>(*s);
-  if (auto n = r.integer("min_count", 0, 100'000'000)) e.min_count = static_cast<int>(*n);
-  if (auto n = r.integer("max_count", 0, 100'000'000)) e.max_count = static_cast<int>(*n);
+  auto min_count = r.integer("min_count", 0, 100'000'000);
+  if (auto n = r.integer("max_count", 0, 100'000'000)) {
+    e.max_count = static_cast<int>(*n);
+    e.min_count = 0;  // "at most N" alone does not also mean "at least one"
+  }
+  if (min_count) e.min_count = static_cast<int>(*min_count);
   e.max_interval = r.duration("max_interval");
   if (auto since = r.string("since")) {
     if (*since == "step") e.since_step = true;

@@ -20,9 +20,44 @@
 
 namespace dtrsim {
 
+namespace {
+
+// The program's path as execvp would find it, resolved before fork().
+std::string find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = ::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = (end == start ? "." : dirs.substr(start, end - start)) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return name;  // execve fails with ENOENT and the child reports it
+}
+
+} // namespace
+
 void LbProcess::start(const std::vector<std::string>& argv, const std::string& cwd,
                       const std::map<std::string, std::string>& env, const std::string& log_file) {
   log_file_ = log_file;
+  // Everything the child needs is prepared here: after fork() in a multi-threaded process the
+  // child may only make async-signal-safe calls (no allocation) until it execs.
+  std::string program = find_program(argv.at(0));
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    if (!env.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+  }
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& a : argv_copy) args.push_back(a.data());
+  args.push_back(nullptr);
   int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log < 0) throw std::runtime_error("cannot write " + log_file + ": " + std::strerror(errno));
   int ready[2];
@@ -39,16 +74,12 @@ void LbProcess::start(const std::vector<std::string>& argv, const std::string& c
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::signal(SIGPIPE, SIG_DFL);
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     if (::chdir(cwd.c_str()) != 0) {
       int err = errno;
       [[maybe_unused]] auto w = ::write(ready[1], &err, sizeof err);
       ::_exit(127);
     }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
+    ::execve(program.c_str(), args.data(), envp.data());
     int err = errno;
     [[maybe_unused]] auto w = ::write(ready[1], &err, sizeof err);
     ::_exit(127);

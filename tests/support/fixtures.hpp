@@ -52,7 +52,7 @@ struct Responder {
   NginxCounters nginx{};
 
   HttpResponse operator()(int replica, Port port, const HttpRequest& req) const {
-    ReplicaContext ctx{state, *state.find(replica), port, now, ca_pem, accounts, nginx};
+    ReplicaContext ctx{state, *state.find(replica), port, now, ca_pem, accounts, nginx, "127.0.0.1:5000", {}};
     return respond(req, ctx);
   }
   HttpResponse get(int replica, Port port, const std::string& path) const {

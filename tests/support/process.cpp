@@ -21,6 +21,15 @@ Process::Process(std::vector<std::string> args, std::vector<std::string> env) {
   std::string dir = ::mkdtemp(tmpl);
   out_path_ = dir + "/stdout";
   err_path_ = dir + "/stderr";
+  // Prepared before fork(): the child of a multi-threaded process must not allocate.
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.push_back(*e);
+  for (const auto& e : env) env_strings.push_back(e);
+  std::vector<char*> envp, argv;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -32,11 +41,7 @@ Process::Process(std::vector<std::string> args, std::vector<std::string> env) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
 }

@@ -1,0 +1,119 @@
+// `dtrsim lb check` against real HAProxy and NGINX: DTR's documented configurations, and load
+// balancers that break DTR's requirements in each of the ways the check must catch.
+#include "lb_fixture.hpp"
+
+using namespace dtrsim;
+using namespace dtrsim::test;
+
+TEST_CASE("DTR's documented HAProxy configuration passes every check", "[integration][lb]") {
+  LbFixture f("docker/haproxy/haproxy-loopback.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check();
+  INFO(f.output);
+  CHECK(code == 0);
+  for (const char* name : {"traffic", "tls", "host", "buffering", "health-checks", "failover-service",
+                           "failover-stop", "idle"})
+    CHECK(LbFixture::result(report, name)["result"] == "PASS");
+  auto failover = LbFixture::result(report, "failover-service");
+  CHECK(failover["measured"]["out_ms"]["https"].get<double>() < 4000);
+  CHECK(failover["measured"]["back_ms"]["http"].get<double>() < 4000);
+  CHECK_THAT(LbFixture::result(report, "health-checks")["detail"].get<std::string>(),
+             Catch::Contains("https: GET /_ping every"));
+  // The cluster is as it was: the replica the checks failed and stopped is back.
+  for (const auto& r : f.cluster.replicas()) CHECK(r.running);
+}
+
+TEST_CASE("DTR's documented NGINX configuration keeps a replica answering 503 in the pool",
+          "[integration][lb]") {
+  LbFixture f("docker/nginx/nginx-loopback.conf.in", "nginx.conf", nginx());
+  auto [code, report] = f.check({"--skip", "idle"});
+  INFO(f.output);
+  CHECK(code == 1);
+  CHECK(LbFixture::result(report, "traffic")["result"] == "PASS");
+  CHECK(LbFixture::result(report, "tls")["result"] == "PASS");
+  CHECK(LbFixture::result(report, "health-checks")["result"] == "WARN");
+  CHECK_THAT(LbFixture::result(report, "health-checks")["detail"].get<std::string>(),
+             Catch::Contains("no HTTP health checks seen"));
+  CHECK(LbFixture::result(report, "failover-service")["result"] == "FAIL");
+  CHECK_THAT(LbFixture::result(report, "failover-service")["detail"].get<std::string>(),
+             Catch::Contains("the load balancer kept sending it"));
+  CHECK(LbFixture::result(report, "failover-stop")["result"] == "PASS");
+}
+
+TEST_CASE("a load balancer that terminates TLS fails the tls check", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-terminates-tls.cfg.in", "haproxy.cfg",
+              haproxy("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                      "-subj /CN=lb.dtrsim.invalid -days 1 -keyout lb.key -out lb.crt 2>/dev/null && "
+                      "cat lb.crt lb.key > lb.pem && "));
+  auto [code, report] = f.check({"--skip", "idle,health-checks,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto tls = LbFixture::result(report, "tls");
+  CHECK(tls["result"] == "FAIL");
+  CHECK_THAT(tls["detail"].get<std::string>(), Catch::Contains("it terminates HTTPS"));
+}
+
+TEST_CASE("a load balancer that rewrites Host fails the host check", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-rewrites-host.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check({"--skip", "idle,health-checks,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto host = LbFixture::result(report, "host");
+  CHECK(host["result"] == "FAIL");
+  CHECK_THAT(host["detail"].get<std::string>(), Catch::Contains("http: the replica saw Host: registry.internal"));
+  CHECK_THAT(host["detail"].get<std::string>(), Catch::Contains("https: arrived unchanged"));
+  CHECK(LbFixture::result(report, "tls")["result"] == "PASS");
+}
+
+TEST_CASE("a load balancer that buffers requests fails the buffering check", "[integration][lb]") {
+  LbFixture f("tests/lb/nginx-buffers.conf.in", "nginx.conf", nginx());
+  auto [code, report] = f.check({"--skip", "idle,health-checks,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto buffering = LbFixture::result(report, "buffering");
+  CHECK(buffering["result"] == "FAIL");
+  CHECK_THAT(buffering["detail"].get<std::string>(), Catch::Contains("http: arrived at"));
+  CHECK_THAT(buffering["detail"].get<std::string>(), Catch::Contains("the load balancer buffers request bodies"));
+  CHECK(buffering["measured"]["http"]["received_over_ms"].get<double>() < 700);
+  CHECK(buffering["measured"]["https"]["received_over_ms"].get<double>() >= 700);
+}
+
+TEST_CASE("swapped upstreams are reported as TLS arriving on the replicas' HTTP ports",
+          "[integration][lb]") {
+  LbFixture f("tests/lb/nginx-swapped-upstreams.conf.in", "nginx.conf", nginx());
+  auto [code, report] = f.check({"--skip", "idle,health-checks,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto traffic = LbFixture::result(report, "traffic");
+  CHECK(traffic["result"] == "FAIL");
+  CHECK_THAT(traffic["detail"].get<std::string>(), Catch::Contains("swapped upstreams"));
+  auto tls = LbFixture::result(report, "tls");
+  CHECK(tls["result"] == "FAIL");
+  CHECK_THAT(tls["detail"].get<std::string>(),
+             Catch::Contains("the replicas saw TLS on their HTTP ports"));
+}
+
+TEST_CASE("checking /health on a DTR 2.3+ cluster is a warning, not a failure", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-checks-health.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check({"--skip", "idle,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 0);
+  auto checks = LbFixture::result(report, "health-checks");
+  CHECK(checks["result"] == "WARN");
+  CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("/health works, but DTR 2.7 documents /_ping"));
+  CHECK(LbFixture::result(report, "failover-service")["result"] == "PASS");
+  CHECK(report["fail"] == 0);
+}
+
+TEST_CASE("TCP-only health checks are a warning, and the failover check shows their cost",
+          "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-tcp-checks.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check({"--skip", "idle,failover-stop"});
+  INFO(f.output);
+  auto checks = LbFixture::result(report, "health-checks");
+  CHECK(checks["result"] == "WARN");
+  // HAProxy's TCP checks end before a server could accept them: the replicas see no check at all.
+  CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("no HTTP health checks seen"));
+  CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("answers 503 stays in the pool"));
+  CHECK(LbFixture::result(report, "failover-service")["result"] == "FAIL");
+  CHECK(LbFixture::result(report, "traffic")["result"] == "PASS");
+}
