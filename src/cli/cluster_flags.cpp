@@ -6,13 +6,14 @@
 #include "cli.hpp"
 #include "dtrsim/duration.hpp"
 #include "dtrsim/profile.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::cli {
 
 void add_cluster_flags(CLI::App& app, ClusterFlags& f) {
   auto& c = f.config;
   std::string versions;
-  for (const auto& n : profile_names()) versions += (versions.empty() ? "" : ", ") + n;
+  for (const auto& n : profile_names()) append_item(versions, n, ", ");
   app.add_option("--replicas", c.replicas, "Number of replicas (1 to 64)")
       ->envname("DTRSIM_REPLICAS")
       ->capture_default_str();

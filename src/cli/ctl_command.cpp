@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "dtrsim/control_client.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::cli {
 namespace {
@@ -29,14 +30,14 @@ json replica_value(const std::string& text) {
 std::string failed_services(const json& r) {
   std::string out;
   for (const auto& [name, st] : r["services"].items())
-    if (!st.value("healthy", true)) out += (out.empty() ? "" : ",") + name;
+    if (!st.value("healthy", true)) append_item(out, name, ",");
   return out.empty() ? "-" : out;
 }
 
 std::string fault_names(const json& r) {
   std::string out;
   for (const auto& f : r.value("faults", json::array()))
-    out += (out.empty() ? "" : ",") + f.value("name", std::string("?"));
+    append_item(out, f.value("name", std::string("?")), ",");
   return out.empty() ? "-" : out;
 }
 
@@ -57,8 +58,8 @@ void print_status(const json& c) {
   std::string parts;
   for (const auto& g : c["partitions"]) {
     std::string group;
-    for (const auto& n : g) group += (group.empty() ? "" : ",") + n.get<std::string>();
-    parts += (parts.empty() ? "" : " | ") + group;
+    for (const auto& n : g) append_item(group, n.get<std::string>(), ",");
+    append_item(parts, group, " | ");
   }
   int tolerated = c.value("failures_tolerated", 0);
   std::cout << "partitions: " << (parts.empty() ? "none" : parts) << "; the cluster tolerates "
@@ -306,7 +307,7 @@ void setup_ctl(CLI::App& app) {
         }
         std::string q;
         auto add = [&q](const std::string& k, const std::string& v) {
-          q += (q.empty() ? "" : "&") + k + "=" + v;
+          append_item(q, k + "=" + v, "&");
         };
         if (!replica->empty()) add("replica", *replica);
         if (!since->empty()) add("since", *since);

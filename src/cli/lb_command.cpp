@@ -10,6 +10,7 @@
 #include "dtrsim/lb_check.hpp"
 #include "dtrsim/lb_config.hpp"
 #include "signals.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::cli {
 namespace {
@@ -46,7 +47,7 @@ int check(CheckFlags& f) {
     const auto& names = lb_check_names();
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       std::string all;
-      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+      for (const auto& n : names) append_item(all, n, ", ");
       throw ExitRequest{usage, "dtrsim lb check: --skip: no check \"" + name + "\" (" + all + ")"};
     }
     o.skip.insert(name);

@@ -16,6 +16,7 @@
 #include "dtrsim/scenario.hpp"
 #include "dtrsim/state_file.hpp"
 #include "signals.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::cli {
 namespace {
@@ -97,7 +98,7 @@ int run(const RunFlags& flags) {
     LoadedScenario loaded = load_scenario(flags.scenario, check);
     if (!loaded.scenario) {
       std::string msg;
-      for (const auto& e : loaded.errors) msg += (msg.empty() ? "" : "\n") + e;
+      for (const auto& e : loaded.errors) append_item(msg, e, "\n");
       throw ExitRequest{usage, msg};
     }
     scenario = std::move(loaded.scenario);

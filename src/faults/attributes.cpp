@@ -2,6 +2,7 @@
 #include "attributes.hpp"
 
 #include "dtrsim/command.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 
@@ -45,7 +46,7 @@ void AttributeReader::finish() const {
   for (const auto& [key, value] : j_.items()) {
     if (kEnvelopeKeys.count(key) || read_.count(key)) continue;
     std::string known;
-    for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
+    for (const auto& k : read_) append_item(known, k, ", ");
     throw CommandError(key, "unknown attribute for " + type_ +
                                 (known.empty() ? " (it takes none)" : " (it takes " + known + ")"));
   }

@@ -3,6 +3,7 @@
 
 #include "dtrsim/command.hpp"
 #include "fault_types.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 
@@ -46,7 +47,7 @@ namespace {
 
 std::string type_list() {
   std::string out;
-  for (const auto& t : fault_types()) out += (out.empty() ? "" : ", ") + std::string(t.name);
+  for (const auto& t : fault_types()) append_item(out, std::string(t.name), ", ");
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "lb_context.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::lb {
 namespace {
@@ -199,13 +200,13 @@ CheckResult failover(Context& c, std::string name, std::string title, const std:
     std::string s;
     for (Port p : c.ports()) {
       std::string port(port_name(p));
-      s += (s.empty() ? "" : ", ") + (m.count(port) ? secs(m.at(port)) : "not within " + secs(limit)) + " (" + port + ")";
+      append_item(s, (m.count(port) ? secs(m.at(port)) : "not within " + secs(limit)) + " (" + port + ")", ", ");
     }
     return s;
   };
   int failed = 0;
   std::string kinds;
-  for (const auto& [k, v] : failures) failed += v, kinds += (kinds.empty() ? "" : ", ") + k;
+  for (const auto& [k, v] : failures) failed += v, append_item(kinds, k, ", ");
   std::string meanwhile =
       failed ? "; " + std::to_string(failed) + " request(s) failed meanwhile (" + kinds + ")" : "";
   if (out_ms.empty()) {

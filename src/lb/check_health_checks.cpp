@@ -8,6 +8,7 @@
 
 #include "dtrsim/clock.hpp"
 #include "lb_context.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::lb {
 namespace {
@@ -90,7 +91,7 @@ CheckResult check_health_checks(Context& c) {
       for (const auto& [who, times] : s.times)
         for (size_t i = 1; i < times.size(); ++i) gaps.push_back(times[i] - times[i - 1]);
       std::string peers;
-      for (const auto& p : s.peers) peers += (peers.empty() ? "" : ", ") + p;
+      for (const auto& p : s.peers) append_item(peers, p, ", ");
       std::string line = std::string(port) + ": " + what + (gaps.empty() ? " seen" : " every " + secs(median(gaps))) +
                          " to " + std::to_string(s.times.size()) + " replica(s) from " + peers;
       std::string path = what.substr(what.find(' ') + 1);

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "dtrsim/quorum.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 namespace {
@@ -123,7 +124,7 @@ json current_issues(const ClusterState& state, const ReplicaState& observer) {
                    {"info", {{"disconnected_server", name}, {"reporting_servers", reporting}}},
                    {"type", "server_disconnected"}});
   std::string missing;
-  for (const auto& name : unreachable) missing += (missing.empty() ? "" : ", ") + name;
+  for (const auto& name : unreachable) append_item(missing, name, ", ");
   for (const auto& t : dtr_tables())
     out.push_back({{"critical", false},
                    {"description", std::string("Table `") + t.db + "." + t.name +

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 namespace {
@@ -29,7 +30,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& field_table(
 
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  for (const auto& i : items) append_item(out, i, ", ");
   return out;
 }
 

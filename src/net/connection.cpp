@@ -12,6 +12,7 @@
 #include "replica_core.hpp"
 #include "socket.hpp"
 #include "stream.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim::net {
 namespace {
@@ -40,7 +41,7 @@ std::string nginx_400(const std::string& title, const std::string& replica_id) {
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  for (const auto& n : names) append_item(out, n, ",");
   return out;
 }
 

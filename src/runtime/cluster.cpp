@@ -18,6 +18,7 @@
 #include "dtrsim/health_cache.hpp"
 #include "dtrsim/quorum.hpp"
 #include "dtrsim/tls.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 
@@ -230,7 +231,7 @@ Cluster::Cluster(ClusterConfig config, std::shared_ptr<const Clock> clock) {
   auto errors = validate_config(config);
   if (!errors.empty()) {
     std::string msg;
-    for (const auto& e : errors) msg += (msg.empty() ? "" : "; ") + e;
+    for (const auto& e : errors) append_item(msg, e, "; ");
     throw StartError(msg);
   }
   impl_ = std::make_unique<Impl>(std::move(config), std::move(clock));

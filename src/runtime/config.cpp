@@ -8,6 +8,7 @@
 
 #include "dtrsim/profile.hpp"
 #include "dtrsim/state.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 
@@ -74,7 +75,7 @@ std::vector<std::string> validate_config(const ClusterConfig& c, const std::stri
     errors.push_back(p + "replicas: " + std::to_string(c.replicas) + " is not between 1 and 64");
   if (!find_profile(c.dtr_version)) {
     std::string names;
-    for (const auto& n : profile_names()) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& n : profile_names()) append_item(names, n, ", ");
     errors.push_back(p + "dtr-version: unknown version \"" + c.dtr_version + "\" (one of " +
                      names + ")");
   }

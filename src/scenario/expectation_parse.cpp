@@ -3,6 +3,7 @@
 
 #include "dtrsim/scenario.hpp"
 #include "json_reader.hpp"
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 
@@ -173,7 +174,7 @@ std::string replica_text(const ReplicaSelector& s) { return s.text(); }
 
 std::string list_text(const std::vector<ReplicaSelector>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + replica_text(s);
+  for (const auto& s : v) append_item(out, replica_text(s), ",");
   return "[" + out + "]";
 }
 

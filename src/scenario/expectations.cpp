@@ -13,6 +13,7 @@
 #include "dtrsim/auth.hpp"
 #include "../net/http_probe.hpp"
 #include <openssl/x509_vfy.h>
+#include "dtrsim/text.hpp"
 
 namespace dtrsim {
 namespace {
@@ -144,8 +145,8 @@ Outcome via_lb(const expect::ViaLb& e, ExpectContext& ctx) {
     wrong.push_back("only " + std::to_string(failures) + " of " + std::to_string(e.requests) +
                     " requests failed, expected at least " + std::to_string(e.min_failures));
   std::string spread;
-  for (const auto& [who, n] : answered) spread += (spread.empty() ? "" : ", ") + who + " " + std::to_string(n);
-  if (failures) spread += (spread.empty() ? "" : ", ") + std::string("failed ") + std::to_string(failures);
+  for (const auto& [who, n] : answered) append_item(spread, who + " " + std::to_string(n), ", ");
+  if (failures) append_item(spread, std::string("failed ") + std::to_string(failures), ", ");
   o.ok = wrong.empty();
   o.detail = std::to_string(e.requests) + " requests: " + (spread.empty() ? "none answered" : spread);
   for (const auto& w : wrong) o.detail += "; " + w;
@@ -197,7 +198,7 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
                              std::to_string(static_cast<long>(max_gap)) + "ms)";
   if (!peers.empty()) {
     std::string from;
-    for (const auto& [p, n] : peers) from += (from.empty() ? "" : ", ") + p;
+    for (const auto& [p, n] : peers) append_item(from, p, ", ");
     o.detail += " from " + from;
   }
   for (const auto& w : wrong) o.detail += "; " + w;
