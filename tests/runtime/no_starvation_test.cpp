@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dtrsim/cluster.hpp"
+#include "support/cluster_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/wait.hpp"
 
@@ -17,11 +18,7 @@ using namespace dtrsim::test;
 
 TEST_CASE("a fresh /_ping answers within 1 s while 300 idle keep-alive connections are open",
           "[integration][starvation]") {
-  ClusterConfig config;
-  config.replicas = 1;
-  config.http_port = 0;
-  config.https_port = 0;
-  Cluster cluster(config);
+  Cluster cluster(ephemeral_config(1));
   cluster.start();
   auto r = cluster.replicas().at(0);
   std::vector<int> idle;
@@ -46,11 +43,7 @@ TEST_CASE("a fresh /_ping answers within 1 s while 300 idle keep-alive connectio
 
 TEST_CASE("a burst of 256 simultaneous connects is accepted without drops",
           "[integration][starvation]") {
-  ClusterConfig config;
-  config.replicas = 1;
-  config.http_port = 0;
-  config.https_port = 0;
-  Cluster cluster(config);
+  Cluster cluster(ephemeral_config(1));
   cluster.start();
   auto r = cluster.replicas().at(0);
   std::vector<int> fds(256, -1);

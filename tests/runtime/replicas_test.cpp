@@ -4,6 +4,7 @@
 #include <set>
 
 #include "dtrsim/cluster.hpp"
+#include "support/cluster_fixture.hpp"
 #include "support/http_client.hpp"
 #include "support/tls_probe.hpp"
 #include "support/wait.hpp"
@@ -11,22 +12,9 @@
 using namespace dtrsim;
 using namespace dtrsim::test;
 
-namespace {
-
-ClusterConfig ephemeral(int replicas = 3) {
-  ClusterConfig c;
-  c.replicas = replicas;
-  c.http_port = 0;
-  c.https_port = 0;
-  c.seed = 42;
-  return c;
-}
-
-} // namespace
-
 TEST_CASE("replicas answer /_ping over HTTP and over HTTPS verified against the served CA",
           "[integration][replicas]") {
-  Cluster cluster(ephemeral());
+  Cluster cluster(ephemeral_config());
   cluster.start();
   for (const auto& r : cluster.replicas()) {
     auto http = http_client(r.address, r.http_port);
@@ -53,7 +41,7 @@ TEST_CASE("replicas answer /_ping over HTTP and over HTTPS verified against the 
 
 TEST_CASE("each replica presents its own certificate, valid for localhost and its address",
           "[integration][replicas]") {
-  ClusterConfig config = ephemeral();
+  ClusterConfig config = ephemeral_config();
   config.distinct_addresses = true;
   config.bind = "127.0.1.1";
   Cluster cluster(config);
@@ -75,7 +63,7 @@ TEST_CASE("each replica presents its own certificate, valid for localhost and it
 }
 
 TEST_CASE("TLS below 1.2 is refused", "[integration][replicas]") {
-  Cluster cluster(ephemeral(1));
+  Cluster cluster(ephemeral_config(1));
   cluster.start();
   auto r = cluster.replicas().at(0);
   httplib::SSLClient cli(r.address, r.https_port);
@@ -88,7 +76,7 @@ TEST_CASE("TLS below 1.2 is refused", "[integration][replicas]") {
 
 TEST_CASE("the HTTP port redirects non-health paths to the replica's HTTPS port",
           "[integration][replicas]") {
-  Cluster cluster(ephemeral(2));
+  Cluster cluster(ephemeral_config(2));
   cluster.start();
   auto r = cluster.replicas().at(1);
   RawReply reply = raw_exchange(r.address, r.http_port,
@@ -101,7 +89,7 @@ TEST_CASE("the HTTP port redirects non-health paths to the replica's HTTPS port"
 }
 
 TEST_CASE("keep-alive, HEAD and malformed requests on the wire", "[integration][replicas]") {
-  Cluster cluster(ephemeral(1));
+  Cluster cluster(ephemeral_config(1));
   cluster.start();
   auto r = cluster.replicas().at(0);
   RawReply both = raw_exchange(r.address, r.http_port,
@@ -130,7 +118,7 @@ TEST_CASE("keep-alive, HEAD and malformed requests on the wire", "[integration][
 }
 
 TEST_CASE("nginx_status counts connections and requests for real", "[integration][replicas]") {
-  Cluster cluster(ephemeral(1));
+  Cluster cluster(ephemeral_config(1));
   cluster.start();
   auto r = cluster.replicas().at(0);
   auto cli = http_client(r.address, r.http_port);
@@ -149,7 +137,7 @@ TEST_CASE("nginx_status counts connections and requests for real", "[integration
 }
 
 TEST_CASE("without the replica header option, X-Dtrsim-Replica is left out", "[integration][replicas]") {
-  ClusterConfig config = ephemeral(1);
+  ClusterConfig config = ephemeral_config(1);
   config.replica_header = false;
   Cluster cluster(config);
   cluster.start();
@@ -161,10 +149,10 @@ TEST_CASE("without the replica header option, X-Dtrsim-Replica is left out", "[i
 
 TEST_CASE("a port in use fails start with its address and leaves nothing listening",
           "[integration][replicas]") {
-  Cluster first(ephemeral(1));
+  Cluster first(ephemeral_config(1));
   first.start();
   int taken = first.replicas().at(0).https_port;
-  ClusterConfig config = ephemeral(1);
+  ClusterConfig config = ephemeral_config(1);
   config.https_port = taken;
   Cluster second(config);
   try {
