@@ -53,10 +53,11 @@ class Cluster {
 
   // Applies commands in order, each atomically: readers see the state before or after a command,
   // never between. Invalid input (parse or resolution errors) throws CommandError and changes
-  // nothing. A runtime failure (a port taken when starting a replica) throws at that command;
-  // the commands before it stay applied and the error says so. Returns warnings.
-  std::vector<std::string> apply(const nlohmann::json& commands);
-  std::vector<std::string> apply(const std::vector<Command>& commands);
+  // nothing. A runtime failure (a port taken when starting a replica) throws CommandFailed at
+  // that command; the commands before it stay applied and the error says so. Returns warnings;
+  // `applied`, when given, receives the state the last command published.
+  std::vector<std::string> apply(const nlohmann::json& commands, StatePtr* applied = nullptr);
+  std::vector<std::string> apply(const std::vector<Command>& commands, StatePtr* applied = nullptr);
 
   StatePtr state() const;
   StateStore& store();
@@ -69,7 +70,8 @@ class Cluster {
   const Metrics& metrics() const;
 
   // GET /v1/cluster: replicas with URLs, services, health, quorum, faults; partitions; profile.
-  nlohmann::json describe() const;
+  // Describes `state` (default: the current one); connection counts are always live.
+  nlohmann::json describe(StatePtr state = nullptr) const;
   // GET /metrics: counters and gauges in Prometheus text format.
   std::string render_metrics() const;
 

@@ -32,6 +32,13 @@ class CommandError : public std::runtime_error {
   std::string message_;
 };
 
+// A valid command that could not be carried out (a port taken when starting a replica): the
+// input was fine, the world was not.
+class CommandFailed : public CommandError {
+ public:
+  using CommandError::CommandError;
+};
+
 // A 1-based index (2), a name ("replica-2"), an id ("a1640e1c15b6") or "*" for all replicas.
 struct ReplicaSelector {
   nlohmann::json value;

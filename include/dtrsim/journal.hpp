@@ -23,7 +23,8 @@ struct JournalQuery {
   std::optional<int> replica;       // replica number; empty: all
   std::uint64_t after_seq = 0;      // entries with seq > after_seq
   std::optional<SysTime> since;     // entries at or after this time
-  size_t limit = 1000;              // the first `limit` matching entries
+  size_t limit = 1000;              // at most this many matching entries...
+  bool newest = false;              // ...the last ones (a tail) instead of the first ones
 };
 
 class Journal {

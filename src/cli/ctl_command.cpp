@@ -82,8 +82,10 @@ void print_journal(const json& j) {
   }
 }
 
+// A rejected command or query (400) is a usage error; no answer, a refused token (401), a command
+// that could not be carried out (409) or a server error is a runtime failure.
 [[noreturn]] void fail_with(const ControlError& e) {
-  int code = e.status() == 0 ? runtime : usage;
+  int code = e.status() == 400 || e.status() == 404 ? usage : runtime;
   throw ExitRequest{code, "dtrsim ctl: " + std::string(e.what())};
 }
 

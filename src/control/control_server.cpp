@@ -1,13 +1,20 @@
 // The control API: routes, token check, error bodies.
+#include <dirent.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "../net/socket.hpp"
 #include "dtrsim/apply.hpp"
 #include "dtrsim/auth.hpp"
 #include "dtrsim/control_api.hpp"
+#include "dtrsim/http.hpp"
 
 namespace dtrsim {
 
@@ -33,6 +40,42 @@ bool parse_count(const std::string& text, long long max, long long& out) {
   return out <= max;
 }
 
+int port_of(const sockaddr_storage& sa) {
+  if (sa.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(sa).sin_port);
+  if (sa.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(sa).sin6_port);
+  return -1;
+}
+
+// cpp-httplib 0.11.4 keeps an idle keep-alive connection's worker waiting for the whole
+// keep-alive timeout after stop(), and offers no hook on accepted sockets. Shutting down this
+// process's connected sockets on the control port ends those waits at once, so SIGTERM exits
+// promptly with dashboards or scripts still connected.
+void shut_down_connections_on(int port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return;
+  int self = ::dirfd(dir);
+  while (dirent* e = ::readdir(dir)) {
+    char* end = nullptr;
+    long fd = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || fd == self) continue;
+    struct stat st {};
+    if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (::getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
+        listening)
+      continue;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof local, peer_len = sizeof peer;
+    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        port_of(local) != port ||
+        ::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
+      continue;
+    ::shutdown(static_cast<int>(fd), SHUT_RDWR);
+  }
+  ::closedir(dir);
+}
+
 } // namespace
 
 struct ControlServer::Impl {
@@ -42,6 +85,8 @@ struct ControlServer::Impl {
   httplib::Server server;
   std::thread thread;
   int listen_fd = -1;
+  int port = 0;
+  std::atomic<bool> ended{false};  // listen_after_bind() returned
 
   void journal_get(const httplib::Request& req, httplib::Response& res) {
     JournalQuery q;
@@ -57,6 +102,8 @@ struct ControlServer::Impl {
         return send_error(res, 400, e.message(), e.path());
       }
     }
+    // Without `since` the answer is the tail (the newest entries); with it, entries page forward.
+    q.newest = !req.has_param("since");
     if (req.has_param("since")) {
       std::string text = req.get_param_value("since");
       long long seq;
@@ -84,10 +131,13 @@ struct ControlServer::Impl {
     if (body.is_discarded())
       return send_error(res, 400, "the body is not valid JSON: expected a command object or an array of them");
     try {
-      auto warnings = cluster.apply(body);
-      json out = cluster.describe();
+      StatePtr applied;
+      auto warnings = cluster.apply(body, &applied);
+      json out = cluster.describe(applied);
       out["warnings"] = warnings;
       send_json(res, 200, out);
+    } catch (const CommandFailed& e) {
+      send_error(res, 409, e.message(), e.path());
     } catch (const CommandError& e) {
       send_error(res, 400, e.message(), e.path());
     }
@@ -118,8 +168,10 @@ struct ControlServer::Impl {
   void guards() {
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (token.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      // The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
       std::string given = req.get_header_value("Authorization");
-      if (!constant_time_equals(given, "Bearer " + token)) {
+      bool bearer = given.size() > 7 && iequals(given.substr(0, 7), "bearer ");
+      if (!bearer || !constant_time_equals(given.substr(7), token)) {
         res.set_header("WWW-Authenticate", "Bearer realm=\"dtrsim\"");
         send_error(res, 401, "this control API needs \"Authorization: Bearer <token>\" (--control-token)");
         return httplib::Server::HandlerResponse::Handled;
@@ -202,7 +254,10 @@ void ControlServer::start(const ControlAddress& where) {
   m.guards();
   m.server.set_tcp_nodelay(true);
   m.server.set_keep_alive_max_count(1000);
-  m.server.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  m.server.set_keep_alive_timeout(5);
+  // Each keep-alive connection holds a worker while idle: leave room for dashboards, scripts,
+  // `dtrsim ctl`, scenario players and `lb check` at once.
+  m.server.new_task_queue = [] { return new httplib::ThreadPool(64); };
   // Debian's cpp-httplib listens with a backlog of 5: raise it once the socket is bound.
   m.server.set_socket_options([&m](socket_t sock) {
     int one = 1;
@@ -229,13 +284,21 @@ void ControlServer::start(const ControlAddress& where) {
   }
   if (m.listen_fd >= 0) ::listen(m.listen_fd, 1024);
   url_ = "http://" + net::format_endpoint(where.address == "0.0.0.0" ? "127.0.0.1" : where.address, port);
-  m.thread = std::thread([&m] { m.server.listen_after_bind(); });
+  m.port = port;
+  m.thread = std::thread([&m] {
+    m.server.listen_after_bind();
+    m.ended = true;
+  });
+  // stop() does nothing until the server runs (cpp-httplib 0.11.4 has no wait_until_ready): wait
+  // for it, so that a start-up error right after this (the state file) cannot hang the exit.
+  while (!m.server.is_running() && !m.ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void ControlServer::stop() {
   Impl& m = *impl_;
   if (!m.thread.joinable()) return;
   m.server.stop();
+  shut_down_connections_on(m.port);
   m.thread.join();
 }
 

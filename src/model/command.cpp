@@ -40,7 +40,16 @@ std::string describe(const json& v) {
 }
 
 ReplicaSelector selector(const json& j, const std::string& path) {
-  if (j.is_number_integer() || j.is_string()) return ReplicaSelector{j};
+  if (j.is_number_integer()) {
+    // Indexes beyond int would wrap around to another replica when resolved.
+    bool in_range = j.is_number_unsigned()
+                        ? j.get<std::uint64_t>() >= 1 && j.get<std::uint64_t>() <= 1000000
+                        : j.get<long long>() >= 1 && j.get<long long>() <= 1000000;
+    if (!in_range)
+      throw CommandError(path, "no replica \"" + describe(j) + "\" (replicas are numbered from 1)");
+    return ReplicaSelector{j};
+  }
+  if (j.is_string()) return ReplicaSelector{j};
   throw CommandError(path, "must be a replica index, name, id or \"*\" (got " + describe(j) + ")");
 }
 
@@ -118,7 +127,11 @@ Command parse_command(const json& j) {
   if (name == "fail") {
     cmd::Fail c{selector(required(j, "replica"), "replica"),
                 service_field(required(j, "service"), "service"), std::nullopt};
-    if (auto* e = opt("error")) c.error = string_field(*e, "error");
+    if (auto* e = opt("error")) {
+      c.error = string_field(*e, "error");
+      if (c.error->empty())
+        throw CommandError("error", "must not be empty (leave it out for the default text)");
+    }
     return c;
   }
   if (name == "recover") {

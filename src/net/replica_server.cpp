@@ -18,6 +18,12 @@ void ReplicaServer::open(const std::string& address, int http_port, int https_po
   auto http = std::make_unique<Listener>(address, http_port);
   auto https = std::make_unique<Listener>(address, https_port);  // throws: `http` unbinds
   core_->closing = false;
+  http_ = std::move(http);
+  https_ = std::move(https);
+}
+
+void ReplicaServer::accept() {
+  if (!is_open() || accepting_) return;
   auto accept_on = [core = core_](Port port) {
     return [core, port](int fd, std::string peer) {
       if (!core->add_connection(fd)) {
@@ -31,10 +37,9 @@ void ReplicaServer::open(const std::string& address, int http_port, int https_po
       if (!ok) core->end_connection(fd, true);  // at the connection limit: refuse loudly
     };
   };
-  http->start(accept_on(Port::http));
-  https->start(accept_on(Port::https));
-  http_ = std::move(http);
-  https_ = std::move(https);
+  http_->start(accept_on(Port::http));
+  https_->start(accept_on(Port::https));
+  accepting_ = true;
 }
 
 void ReplicaServer::close() {
@@ -53,6 +58,7 @@ void ReplicaServer::close() {
   }
   http_.reset();
   https_.reset();
+  accepting_ = false;
   http_stalled_ = https_stalled_ = false;
 }
 

@@ -50,9 +50,12 @@ class ReplicaServer {
   ReplicaServer(const ReplicaServer&) = delete;
   ReplicaServer& operator=(const ReplicaServer&) = delete;
 
-  // Binds both listeners and starts accepting. Throws BindError naming the address; on error
-  // nothing stays bound.
+  // Binds both listeners; clients that connect now wait in the kernel's queue until accept()
+  // is called. Throws BindError naming the address; on error nothing stays bound.
   void open(const std::string& address, int http_port, int https_port);
+  // Starts accepting on the bound listeners. The cluster calls it after publishing the state in
+  // which this replica runs, so no connection is ever served from a state that predates it.
+  void accept();
   // Closes both listeners and every open connection; returns when all connections have ended.
   void close();
   bool is_open() const { return http_ != nullptr; }
@@ -70,6 +73,7 @@ class ReplicaServer {
  private:
   std::shared_ptr<Core> core_;
   std::unique_ptr<Listener> http_, https_;
+  bool accepting_ = false;
   bool http_stalled_ = false, https_stalled_ = false;
 };
 

@@ -188,7 +188,8 @@ struct Cluster::Impl {
     }
   }
 
-  // Publishes `next` and brings the listeners' accept stalls in line with its faults.
+  // Publishes `next`, brings the listeners' accept stalls in line with its faults, and lets
+  // listeners opened for it accept: a connection is never served from an older state.
   void publish(ClusterState next) {
     SysTime now = clock->now();
     for (const auto& r : next.replicas) {
@@ -196,6 +197,7 @@ struct Cluster::Impl {
       if (it != servers.end()) it->second->sync_faults(r, now);
     }
     store.publish(std::move(next));
+    for (auto& [n, server] : servers) server->accept();
   }
 
   // Heartbeats every --heartbeat, and clears faults whose duration has passed, on time.
@@ -238,7 +240,7 @@ Cluster::Cluster(ClusterConfig config, std::shared_ptr<const Clock> clock) {
   Impl& m = *impl_;
   try {
     if (!m.config.tls_cert.empty()) m.user_cert = load_credential(m.config.tls_cert, m.config.tls_key);
-    m.ca_pem = !m.config.tls_ca.empty() ? read_text_file(m.config.tls_ca)
+    m.ca_pem = !m.config.tls_ca.empty() ? load_ca_for(*m.user_cert, m.config.tls_ca)
                : m.user_cert             ? m.user_cert->cert_pem
                                          : m.ca.pem();
   } catch (const TlsError& e) {
@@ -276,7 +278,7 @@ void Cluster::start() {
   record_heartbeats(next, m.clock->now());
   m.started = true;
   m.ticker_stop = false;
-  m.store.publish(std::move(next));
+  m.publish(std::move(next));
   m.ticker = std::thread([&m] { m.run_ticker(); });
 }
 
@@ -293,11 +295,11 @@ void Cluster::stop() {
   m.started = false;
 }
 
-std::vector<std::string> Cluster::apply(const nlohmann::json& commands) {
-  return apply(parse_commands(commands));
+std::vector<std::string> Cluster::apply(const nlohmann::json& commands, StatePtr* applied) {
+  return apply(parse_commands(commands), applied);
 }
 
-std::vector<std::string> Cluster::apply(const std::vector<Command>& commands) {
+std::vector<std::string> Cluster::apply(const std::vector<Command>& commands, StatePtr* applied) {
   struct Flush {
     Impl& m;
     ~Flush() { m.flush_log(); }
@@ -326,8 +328,8 @@ std::vector<std::string> Cluster::apply(const std::vector<Command>& commands) {
         m.reconcile(prev, next);
       } catch (const StartError& e) {
         std::string where = commands.size() == 1 ? "" : "[" + std::to_string(i) + "]";
-        throw CommandError(where, std::string(e.what()) +
-                                      (i == 0 ? "" : " (the commands before it were applied)"));
+        throw CommandFailed(where, std::string(e.what()) +
+                                       (i == 0 ? "" : " (the commands before it were applied)"));
       }
       // Ports bound now (ephemeral ones) hold for the later steps too.
       for (const auto& r : next.replicas)
@@ -339,6 +341,7 @@ std::vector<std::string> Cluster::apply(const std::vector<Command>& commands) {
     }
     m.publish(std::move(next));
   }
+  if (applied) *applied = m.store.snapshot();
   m.ticker_poke = true;
   m.ticker_cv.notify_all();
   for (const auto& w : warnings) m.say("warning: " + w);
@@ -382,9 +385,9 @@ NginxCounters Cluster::counters(int number) const {
   return it == impl_->servers.end() ? NginxCounters{} : it->second->counters();
 }
 
-nlohmann::json Cluster::describe() const {
+nlohmann::json Cluster::describe(StatePtr state_to_describe) const {
   using nlohmann::json;
-  StatePtr s = state();
+  StatePtr s = state_to_describe ? std::move(state_to_describe) : state();
   SysTime now = impl_->clock->now();
   auto infos = replicas();
   json replicas = json::array();

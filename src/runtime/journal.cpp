@@ -24,7 +24,10 @@ std::vector<JournalEntry> Journal::query(const JournalQuery& q) const {
   }
   std::sort(out.begin(), out.end(),
             [](const JournalEntry& a, const JournalEntry& b) { return a.seq < b.seq; });
-  if (out.size() > q.limit) out.resize(q.limit);
+  if (out.size() > q.limit) {
+    if (q.newest) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(q.limit));
+    else out.resize(q.limit);
+  }
   return out;
 }
 

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <unistd.h>
 
+#include "net/socket.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "support/wait.hpp"
@@ -118,4 +120,39 @@ TEST_CASE("dtrsim ctl exits non-zero with the server's error", "[integration][cl
   Process p({DTRSIM_BINARY, "ctl", "--control", "http://127.0.0.1:1", "status"});
   CHECK(p.wait() == 3);
   CHECK_THAT(p.err(), Catch::Contains("cannot reach the control API at http://127.0.0.1:1"));
+}
+
+TEST_CASE("dtrsim ctl exits 3 for a valid command that could not be carried out",
+          "[integration][cli]") {
+  RunningSim s;
+  // Joining on a port another program holds: the command is fine, the port is taken.
+  int outsider = dtrsim::net::listen_on("127.0.0.1", 0, 4);
+  auto [code, out, err] =
+      s.ctl({"join", "--http-port", std::to_string(dtrsim::net::local_port(outsider))});
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::Contains("Address already in use"));
+  ::close(outsider);
+  std::tie(code, out, err) = s.ctl({"status"});
+  CHECK(code == 0);
+  CHECK_THAT(out, !Catch::Contains("replica-4"));
+}
+
+TEST_CASE("dtrsim ctl reads the control URL and token from the environment",
+          "[integration][cli]") {
+  TempDir dir;
+  Process sim({DTRSIM_BINARY, "run", "--replicas", "1", "--http-port", "0", "--https-port", "0",
+               "--control", "127.0.0.1:0", "--control-token", "t0ken", "--state-file",
+               dir.file("state.json")});
+  REQUIRE(wait_until([&] { return file_exists(dir.file("state.json")) || !sim.running(); }));
+  json state = json::parse(read_file(dir.file("state.json")));
+  std::string url = state["control_url"];
+  Process ok({DTRSIM_BINARY, "ctl", "status"},
+             {"DTRSIM_CONTROL=" + url, "DTRSIM_CONTROL_TOKEN=t0ken"});
+  CHECK(ok.wait() == 0);
+  CHECK_THAT(ok.out(), Catch::Contains("replica-1"));
+  Process refused({DTRSIM_BINARY, "ctl", "status"}, {"DTRSIM_CONTROL=" + url});
+  CHECK(refused.wait() == 3);
+  CHECK_THAT(refused.err(), Catch::Contains("Bearer"));
+  sim.signal(SIGTERM);
+  CHECK(sim.wait() == 0);
 }

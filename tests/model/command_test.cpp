@@ -63,6 +63,14 @@ TEST_CASE("command errors name the field and the problem", "[command]") {
         "groups[1][0]: \"*\" cannot be used in a partition");
   CHECK(error_of(json::parse(R"({"do":"readonly","replica":1,"on":"yes"})")) ==
         "on: must be true or false (got \"yes\")");
+  CHECK(error_of(json::parse(R"({"do":"fail","replica":4294967298,"service":"api"})")) ==
+        "replica: no replica \"4294967298\" (replicas are numbered from 1)");
+  CHECK(error_of(json::parse(R"({"do":"stop","replica":-2})")) ==
+        "replica: no replica \"-2\" (replicas are numbered from 1)");
+  CHECK(error_of(json::parse(R"({"do":"partition","groups":[[1],[0]]})")) ==
+        "groups[1][0]: no replica \"0\" (replicas are numbered from 1)");
+  CHECK(error_of(json::parse(R"({"do":"fail","replica":1,"service":"api","error":""})")) ==
+        "error: must not be empty (leave it out for the default text)");
   CHECK(error_of(json::parse("[]")) == "an empty array of commands");
   CHECK(error_of(json::parse("42")) == "a command must be a JSON object with \"do\"");
 }

@@ -1,6 +1,9 @@
 // Every command through the control API, observed on the replicas' real sockets.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include "net/socket.hpp"
 #include "support/cluster_fixture.hpp"
 #include "support/wait.hpp"
 
@@ -84,12 +87,17 @@ TEST_CASE("join starts a new replica seen in cluster_status and remove closes it
   CHECK(body["replicas"].size() == 4);
   CHECK(body["warnings"].size() == 1);
   CHECK(f.get(4, "/_ping", true)->status == 200);
-  auto in_status_of_1 = [&] {
-    auto res = f.get(1, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
-    return res && res->status == 200 &&
-           json::parse(res->body)["replica_health"].contains("000000000004");
-  };
-  CHECK(wait_until(in_status_of_1));
+  // After its first heartbeat it is in every replica's cluster_status, its own included.
+  for (int observer = 1; observer <= 4; ++observer) {
+    CAPTURE(observer);
+    auto in_status_of = [&] {
+      auto res = f.get(observer, "/api/v0/meta/cluster_status", true,
+                       {{"Authorization", basic("admin:password")}});
+      return res && res->status == 200 &&
+             json::parse(res->body)["replica_health"].value("000000000004", "") == "OK";
+    };
+    CHECK(wait_until(in_status_of));
+  }
   ReplicaInfo r4 = f.replica(4);
   CHECK(f.post({{"do", "remove"}, {"replica", 4}}).first == 200);
   CHECK(connect_tcp(r4.address, r4.http_port) == -1);
@@ -160,6 +168,46 @@ TEST_CASE("bad commands are 400 with error and path, and change nothing",
   CHECK_THAT(json::parse(res->body)["error"].get<std::string>(), Catch::StartsWith("no such endpoint"));
 }
 
+TEST_CASE("a replica index beyond any replica is refused, never wrapped to another one",
+          "[integration][control]") {
+  ClusterFixture f;
+  for (json index : {json(4294967298ULL), json(-1), json(0), json(2147483649LL)}) {
+    CAPTURE(index);
+    auto [status, body] = f.post({{"do", "fail"}, {"replica", index}, {"service", "registry"}});
+    CHECK(status == 400);
+    CHECK(body["path"] == "replica");
+  }
+  for (int n = 1; n <= 3; ++n) CHECK(f.get(n, "/_ping")->status == 200);
+}
+
+TEST_CASE("a valid command that cannot be carried out is 409, and earlier ones stay applied",
+          "[integration][control]") {
+  ClusterFixture f;
+  int outsider = dtrsim::net::listen_on("127.0.0.1", 0, 4);  // a port another program holds
+  int taken = dtrsim::net::local_port(outsider);
+  auto [status, body] = f.post(json::array({{{"do", "fail"}, {"replica", 2}, {"service", "notary"}},
+                                            {{"do", "join"}, {"http_port", taken}}}));
+  CHECK(status == 409);
+  CHECK(body["path"] == "[1]");
+  CHECK_THAT(body["error"].get<std::string>(), Catch::Contains("Address already in use"));
+  CHECK_THAT(body["error"].get<std::string>(), Catch::Contains("the commands before it were applied"));
+  CHECK(f.get(2, "/_ping")->status == 503);
+  CHECK(json::parse(f.api->Get("/v1/cluster")->body)["replicas"].size() == 3);
+  ::close(outsider);
+}
+
+TEST_CASE("the answer to POST /v1/commands is the state the commands left", "[integration][control]") {
+  ClusterFixture f;
+  auto [status, body] = f.post(json::array({{{"do", "stop"}, {"replica", 3}},
+                                            {{"do", "fail"}, {"replica", 1}, {"service", "garant"}}}));
+  REQUIRE(status == 200);
+  CHECK(body["replicas"][2]["running"] == false);
+  CHECK(body["replicas"][0]["services"]["garant"]["healthy"] == false);
+  CHECK(body["replicas"][0]["health"]["status"] == 503);
+  CHECK(body["replicas"][1]["quorum"] == json{{"reachable", 2}, {"size", 3}, {"needed", 2}, {"ok", true}});
+  CHECK(body["warnings"] == json::array());
+}
+
 TEST_CASE("GET /v1/cluster describes replicas, health, quorum and partitions",
           "[integration][control]") {
   ClusterFixture f;
@@ -220,7 +268,23 @@ TEST_CASE("the journal keeps the last N entries per replica", "[integration][con
   for (int i = 0; i < 8; ++i) REQUIRE(f.get(1, "/_ping"));
   json j = json::parse(f.api->Get("/v1/journal")->body);
   CHECK(j["entries"].size() == 5);
+  CHECK(j["entries"][0]["seq"] == 4);
   CHECK(j["last_seq"] == 8);
+}
+
+TEST_CASE("without since the journal answers its newest entries; with since it pages forward",
+          "[integration][control]") {
+  ClusterFixture f(ephemeral_config(1));
+  for (int i = 0; i < 6; ++i) REQUIRE(f.get(1, "/_ping"));
+  json tail = json::parse(f.api->Get("/v1/journal?limit=2")->body);
+  REQUIRE(tail["entries"].size() == 2);
+  CHECK(tail["entries"][0]["seq"] == 5);
+  CHECK(tail["entries"][1]["seq"] == 6);
+  json page = json::parse(f.api->Get("/v1/journal?since=0&limit=2")->body);
+  REQUIRE(page["entries"].size() == 2);
+  CHECK(page["entries"][0]["seq"] == 1);
+  json next = json::parse(f.api->Get("/v1/journal?since=2&limit=2")->body);
+  CHECK(next["entries"][0]["seq"] == 3);
 }
 
 TEST_CASE("/metrics counts requests by replica, port, path and status", "[integration][control]") {
@@ -245,6 +309,11 @@ TEST_CASE("with a token, every control request needs it", "[integration][control
   CHECK_THAT(json::parse(res->body)["error"].get<std::string>(), Catch::Contains("Bearer"));
   anonymous.set_bearer_token_auth("wrong");
   CHECK(anonymous.Get("/metrics")->status == 401);
+  // The scheme is case-insensitive; the token is not.
+  httplib::Client lower(f.control.url());
+  CHECK(lower.Get("/v1/cluster", {{"Authorization", "bearer s3cret"}})->status == 200);
+  CHECK(lower.Get("/v1/cluster", {{"Authorization", "Bearer S3CRET"}})->status == 401);
+  CHECK(lower.Get("/v1/cluster", {{"Authorization", "Basic s3cret"}})->status == 401);
 }
 
 TEST_CASE("the control API refuses a non-loopback address without a token",
