@@ -48,9 +48,6 @@ struct ReplicaContext {
 
 HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx);
 
-// True for the paths a load balancer may health-check on this profile.
-bool is_health_path(const Profile& profile, std::string_view path);
-
 // {"Error":"...","Healthy":...}: keys in DTR's order, compact.
 std::string health_json(bool healthy, const std::string& error);
 

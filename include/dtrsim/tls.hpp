@@ -60,6 +60,10 @@ CredentialPtr self_signed(const CertSpec& spec);
 // Loads --tls-cert (leaf, optionally followed by its chain) and --tls-key from PEM files.
 CredentialPtr load_credential(const std::string& cert_file, const std::string& key_file);
 
+// Reads --tls-ca: PEM certificates, of which one must verify `leaf` (with its chain). Returns
+// the file's text; throws TlsError naming the file and the reason otherwise.
+std::string load_ca_for(const Credential& leaf, const std::string& ca_file);
+
 std::string read_text_file(const std::string& path);
 
 // "AB:CD:..." SHA-256 fingerprint of a certificate.

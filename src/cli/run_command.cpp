@@ -1,6 +1,7 @@
 // `dtrsim run`: start the replicas and the control API, print where they listen, serve until
 // SIGINT/SIGTERM.
 #include <csignal>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <atomic>
@@ -104,6 +105,9 @@ int run(const RunFlags& flags) {
     scenario = std::move(loaded.scenario);
   }
   block_termination_signals();
+  // The state file exists while this process serves: a script waiting for it never reads the
+  // one an earlier run left behind.
+  if (!flags.state_file.empty()) std::remove(flags.state_file.c_str());
   try {
     Cluster cluster(config);
     std::mutex out_m;
@@ -140,6 +144,7 @@ int run(const RunFlags& flags) {
     player.reset();
     server.stop();
     cluster.stop();
+    if (!flags.state_file.empty()) std::remove(flags.state_file.c_str());
     std::cout << "dtrsim: stopped on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << std::endl;
     return ok;
   } catch (const StartError& e) {

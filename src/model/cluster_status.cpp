@@ -115,11 +115,13 @@ json current_issues(const ClusterState& state, const ReplicaState& observer) {
     (can_reach(state, observer.number, r.number) ? reporting : unreachable)
         .push_back(server_name(r));
   if (unreachable.empty()) return out;
+  std::string reporters;
+  for (const auto& name : reporting) append_item(reporters, "`" + name + "`", ", ");
   for (const auto& name : unreachable)
     out.push_back({{"critical", true},
                    {"description", "Server `" + name +
-                                       "` is disconnected from the cluster. It is still "
-                                       "connected to ..."},
+                                       "` is disconnected from the cluster. Reported by: " +
+                                       reporters + "."},
                    {"id", stable_uuid("issue:disconnected:" + name)},
                    {"info", {{"disconnected_server", name}, {"reporting_servers", reporting}}},
                    {"type", "server_disconnected"}});

@@ -170,11 +170,6 @@ HttpResponse upload_response(const ReplicaContext& ctx) {
 
 std::string_view port_name(Port p) { return p == Port::http ? "http" : "https"; }
 
-bool is_health_path(const Profile& profile, std::string_view path) {
-  Route r = route_of(profile, path);
-  return r == Route::health || r == Route::lb_status;
-}
-
 std::string health_json(bool healthy, const std::string& error) {
   return "{\"Error\":" + nlohmann::json(error).dump() + ",\"Healthy\":" +
          (healthy ? "true" : "false") + "}";
@@ -192,7 +187,9 @@ std::string api_errors_json(std::string_view code, std::string_view message) {
   return body.dump();
 }
 
-HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx) {
+namespace {
+
+HttpResponse answer(const HttpRequest& req, const ReplicaContext& ctx) {
   Route route = route_of(ctx.state.profile, req.path);
   if (ctx.port == Port::http && !served_on_http(route)) return redirect_to_https(req, ctx);
   if (route == Route::none)
@@ -225,7 +222,14 @@ HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx) {
     case Route::upload:
     case Route::none: break;
   }
-  res.omit_body = head;
+  return res;
+}
+
+} // namespace
+
+HttpResponse respond(const HttpRequest& req, const ReplicaContext& ctx) {
+  HttpResponse res = answer(req, ctx);
+  res.omit_body = req.method == "HEAD";  // every answer to HEAD: its headers, no body
   return res;
 }
 

@@ -273,11 +273,17 @@ class Connection {
   bool read_head(std::string& head, std::optional<ParseError>& error) {
     char chunk[16 * 1024];
     for (;;) {
-      while (buf_.size() >= 2 && buf_[0] == '\r' && buf_[1] == '\n') buf_.erase(0, 2);
-      size_t end = buf_.find("\r\n\r\n");
+      // Empty lines before a request are ignored (RFC 9112 2.2).
+      size_t blank = 0;
+      while (blank < buf_.size() && (buf_[blank] == '\n' ||
+                                     (buf_[blank] == '\r' && blank + 1 < buf_.size() &&
+                                      buf_[blank + 1] == '\n')))
+        blank += buf_[blank] == '\n' ? 1 : 2;
+      buf_.erase(0, blank);
+      size_t end = find_head_end(buf_);
       if (end != std::string::npos) {
         head = buf_.substr(0, end);
-        buf_.erase(0, end + 4);
+        buf_.erase(0, end);
         return true;
       }
       if (buf_.size() > kMaxHeadBytes) {

@@ -28,11 +28,54 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "/%5fping" -> "/_ping". False for a broken or NUL escape.
+bool percent_decode(std::string_view in, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out += in[i];
+      continue;
+    }
+    int hi = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
+    int lo = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return false;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return true;
+}
+
+// The next line of `head` from `pos`: its text without CR/LF, and where the one after starts.
+std::string_view next_line(std::string_view head, size_t& pos) {
+  size_t end = head.find('\n', pos);
+  if (end == std::string_view::npos) end = head.size();
+  std::string_view line = head.substr(pos, end - pos);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  pos = end + 1;
+  return line;
+}
+
 } // namespace
 
+size_t find_head_end(std::string_view buf) {
+  for (size_t nl = buf.find('\n'); nl != std::string_view::npos; nl = buf.find('\n', nl + 1)) {
+    size_t next = nl + 1;
+    if (next < buf.size() && buf[next] == '\n') return next + 1;
+    if (next + 1 < buf.size() && buf[next] == '\r' && buf[next + 1] == '\n') return next + 2;
+  }
+  return std::string_view::npos;
+}
+
 std::optional<ParseError> parse_request_head(std::string_view head, HttpRequest& out) {
-  size_t eol = head.find("\r\n");
-  std::string_view line = head.substr(0, eol);
+  size_t pos = 0;
+  std::string_view line = next_line(head, pos);
   size_t sp1 = line.find(' ');
   size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp1 == std::string_view::npos || sp2 == std::string_view::npos ||
@@ -57,7 +100,8 @@ std::optional<ParseError> parse_request_head(std::string_view head, HttpRequest&
   if (target.substr(0, 7) == "http://" || target.substr(0, 8) == "https://") {
     size_t slash = target.find('/', target.find("//") + 2);
     path_part = slash == std::string_view::npos ? "/" : target.substr(slash);
-  } else if (target.front() != '/' && !(method == "OPTIONS" && target == "*")) {
+  } else if (target.front() != '/') {
+    // Like NGINX, which also answers "OPTIONS *" with 400.
     return ParseError{400, "bad request target \"" + printable(target) + "\" (must start with /)"};
   }
 
@@ -65,15 +109,12 @@ std::optional<ParseError> parse_request_head(std::string_view head, HttpRequest&
   out.method = std::string(method);
   out.target = std::string(path_part);
   size_t q = path_part.find('?');
-  out.path = std::string(path_part.substr(0, q));
+  if (!percent_decode(path_part.substr(0, q), out.path))
+    return ParseError{400, "bad %-escape in request target \"" + printable(target) + "\""};
   out.version = std::string(version);
 
-  size_t pos = eol == std::string_view::npos ? head.size() : eol + 2;
   while (pos < head.size()) {
-    size_t end = head.find("\r\n", pos);
-    if (end == std::string_view::npos) end = head.size();
-    std::string_view field = head.substr(pos, end - pos);
-    pos = end + 2;
+    std::string_view field = next_line(head, pos);
     if (field.empty()) continue;
     if (field.front() == ' ' || field.front() == '\t')
       return ParseError{400, "obsolete header line folding is not allowed"};

@@ -19,7 +19,12 @@ struct ParseError {
   std::string message;  // "bad request line: ..."
 };
 
-// Parses a request head (everything before the blank line, without it).
+// Where the head in `buf` ends: the offset just past its blank line, or npos while incomplete.
+// Lines end with CRLF or, as NGINX also accepts, a bare LF.
+size_t find_head_end(std::string_view buf);
+
+// Parses a request head (everything before the blank line, without it). `path` is the target's
+// path with %XX escapes decoded, as NGINX matches locations.
 std::optional<ParseError> parse_request_head(std::string_view head, HttpRequest& out);
 
 struct BodyFraming {

@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 #include <fstream>
@@ -79,7 +80,7 @@ CredentialPtr make_leaf(const CertSpec& spec, X509* issuer, EVP_PKEY* issuer_key
                        X509_get_subject_name(issuer ? issuer : cert.get()));
   X509* signer = issuer ? issuer : cert.get();
   add_ext(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
-  add_ext(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
+  add_ext(cert.get(), signer, NID_key_usage, "critical,digitalSignature");
   add_ext(cert.get(), signer, NID_ext_key_usage, "serverAuth");
   add_ext(cert.get(), signer, NID_subject_key_identifier, "hash");
   if (issuer) add_ext(cert.get(), signer, NID_authority_key_identifier, "keyid:always");
@@ -179,6 +180,42 @@ CredentialPtr load_credential(const std::string& cert_file, const std::string& k
     throw TlsError(key_file + " does not match " + cert_file);
   c->cert_pem = to_pem(c->cert.get());
   return c;
+}
+
+std::string load_ca_for(const Credential& leaf, const std::string& ca_file) {
+  std::string pem = read_text_file(ca_file);
+  X509_STORE* store = X509_STORE_new();
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  int count = 0;
+  while (X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store, ca);
+    X509_free(ca);
+    ++count;
+  }
+  BIO_free(bio);
+  ERR_clear_error();
+  if (count == 0) {
+    X509_STORE_free(store);
+    throw TlsError(ca_file + ": no PEM certificate in it");
+  }
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  for (const auto& c : leaf.chain_pem) {
+    BIO* b = BIO_new_mem_buf(c.data(), static_cast<int>(c.size()));
+    if (X509* x = PEM_read_bio_X509(b, nullptr, nullptr, nullptr)) sk_X509_push(chain, x);
+    BIO_free(b);
+  }
+  X509_STORE_CTX* ctx = X509_STORE_CTX_new();
+  X509_STORE_CTX_init(ctx, store, leaf.cert.get(), chain);
+  // Whether the CA signs the certificate, not whether either is valid today.
+  X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_PARTIAL_CHAIN);
+  bool ok = X509_verify_cert(ctx) == 1;
+  std::string why = ok ? "" : X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));
+  X509_STORE_CTX_free(ctx);
+  sk_X509_pop_free(chain, X509_free);
+  X509_STORE_free(store);
+  ERR_clear_error();
+  if (!ok) throw TlsError(ca_file + " does not verify the --tls-cert certificate (" + why + ")");
+  return pem;
 }
 
 } // namespace dtrsim

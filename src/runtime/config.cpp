@@ -119,6 +119,9 @@ std::vector<std::string> validate_config(const ClusterConfig& c, const std::stri
   if (c.admin.user.empty()) errors.push_back(p + "admin: needs USER:PASS");
   if (c.tls_cert.empty() != c.tls_key.empty())
     errors.push_back(p + "tls-cert: --tls-cert and --tls-key go together");
+  if (!c.tls_ca.empty() && c.tls_cert.empty())
+    errors.push_back(p + "tls-ca: goes with --tls-cert and --tls-key (without them the replicas' "
+                         "generated CA is served at /ca)");
   if (c.journal_size == 0) errors.push_back(p + "journal-size: must be at least 1");
   return errors;
 }

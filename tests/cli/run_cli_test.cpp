@@ -88,6 +88,40 @@ TEST_CASE("SIGTERM stops within a second even with idle keep-alive clients",
   for (int fd : idle) ::close(fd);
 }
 
+TEST_CASE("SIGTERM stops within a second with a keep-alive client of the control API, and the "
+          "state file goes with the process",
+          "[integration][cli]") {
+  TempDir dir;
+  Process p(run_args({"--state-file", dir.file("s.json")}));
+  json state = wait_for_state(p, dir.file("s.json"));
+  std::string url = state["control_url"];
+  std::string hostport = url.substr(url.find("//") + 2);
+  int fd = connect_tcp(hostport.substr(0, hostport.rfind(':')),
+                       std::stoi(hostport.substr(hostport.rfind(':') + 1)));
+  REQUIRE(fd >= 0);
+  std::string req = "GET /v1/cluster HTTP/1.1\r\nHost: x\r\n\r\n";
+  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  REQUIRE(read_response(fd, std::chrono::seconds(2)));  // now idle, kept alive
+  auto start = std::chrono::steady_clock::now();
+  p.signal(SIGTERM);
+  CHECK(p.wait(std::chrono::seconds(2)) == 0);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  CHECK_FALSE(file_exists(dir.file("s.json")));
+  ::close(fd);
+}
+
+TEST_CASE("a start-up error after the control API started exits at once, never hangs",
+          "[integration][cli]") {
+  for (int i = 0; i < 5; ++i) {
+    Process p(run_args({"--state-file", "/nonexistent-dir/state.json"}));
+    auto start = std::chrono::steady_clock::now();
+    CHECK(p.wait(std::chrono::seconds(3)) == 3);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    CHECK(count_lines(p.err()) == 1);
+    CHECK_THAT(p.err(), Catch::Contains("cannot write /nonexistent-dir/"));
+  }
+}
+
 TEST_CASE("a port in use is one clear line and a non-zero exit, leaving nothing listening",
           "[integration][cli]") {
   int busy = dtrsim::net::listen_on("127.0.0.1", 0, 16);

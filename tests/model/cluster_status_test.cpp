@@ -52,8 +52,12 @@ TEST_CASE("rethink_system_tables has RethinkDB's seven tables for the replicas t
   bool disconnected_issue = false;
   for (const auto& issue : t["current_issues"])
     if (issue["type"] == "server_disconnected" &&
-        issue["info"]["disconnected_server"] == "dtr_rethinkdb_000000000003")
+        issue["info"]["disconnected_server"] == "dtr_rethinkdb_000000000003") {
       disconnected_issue = true;
+      CHECK(issue["description"] ==
+            "Server `dtr_rethinkdb_000000000003` is disconnected from the cluster. Reported by: "
+            "`dtr_rethinkdb_000000000001`, `dtr_rethinkdb_000000000002`.");
+    }
   CHECK(disconnected_issue);
   for (const auto& ts : t["table_status"]) CHECK(ts["status"]["all_replicas_ready"] == false);
   CHECK(t["table_config"][0]["shards"][0]["replicas"].size() == 3);

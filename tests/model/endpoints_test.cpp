@@ -160,3 +160,63 @@ TEST_CASE("unknown paths are 404 JSON, wrong methods 405, HEAD has no body", "[e
   CHECK(res.omit_body);
   CHECK(res.body == kHealthy);  // kept for Content-Length
 }
+
+TEST_CASE("every row of the endpoint table holds on every profile, healthy or not",
+          "[endpoints]") {
+  const std::vector<std::string> paths = {"/_ping", "/health", "/load_balancer_status",
+                                          "/nginx_status", "/ca", "/api/v0/meta/cluster_status",
+                                          "/v2/", "/no/such/thing"};
+  for (const auto& profile : profile_names()) {
+    CAPTURE(profile);
+    bool ping = is_ping_profile(profile);
+    std::vector<std::string> health = {"/health"};
+    health.push_back(ping ? "/_ping" : "/load_balancer_status");
+
+    for (Port port : {Port::http, Port::https}) {
+      CAPTURE(port_name(port));
+      // A failed service: 503 on every health path, the service named.
+      ClusterState failed = make_state(3, profile);
+      test::fail(failed, 1, Service::notary, "signer unreachable");
+      for (const auto& path : health) {
+        CAPTURE(path);
+        auto res = Responder{failed}.get(1, port, path);
+        CHECK(res.status == 503);
+        CHECK_THAT(res.body, Catch::Contains("signer unreachable"));
+      }
+      // The api server down: NGINX's 502 page.
+      ClusterState no_api = make_state(3, profile);
+      test::fail(no_api, 1, Service::api);
+      for (const auto& path : health) CHECK(Responder{no_api}.get(1, port, path).status == 502);
+      // Quorum lost: 503 with "internal server error".
+      ClusterState lost = make_state(3, profile);
+      lost.find(2)->running = false;
+      lost.find(3)->running = false;
+      for (const auto& path : health) {
+        auto res = Responder{lost}.get(1, port, path);
+        CHECK(res.status == 503);
+        CHECK_THAT(res.body, Catch::Contains("lost (1 of 3 replicas reachable"));
+      }
+      // Wrong methods on health paths: 405 on both ports.
+      ClusterState s = make_state(3, profile);
+      Responder r{s};
+      for (const auto& path : health) CHECK(r(1, port, request("POST", path)).status == 405);
+      // /v2/ and unknown paths: HTTPS answers them, HTTP redirects them.
+      CHECK(r.get(1, port, "/v2/").status == (port == Port::https ? 401 : 301));
+      CHECK(r.get(1, port, "/no/such/thing").status == (port == Port::https ? 404 : 301));
+      // HEAD: the status and headers of GET, never a body, on every path (404 and 301 too).
+      for (const auto& path : paths) {
+        CAPTURE(path);
+        HttpResponse get = r(1, port, request("GET", path));
+        HttpResponse head = r(1, port, request("HEAD", path));
+        CHECK(head.status == get.status);
+        CHECK(head.omit_body);
+        CHECK_FALSE(get.omit_body);
+        REQUIRE(head.headers.size() == get.headers.size());
+        for (size_t i = 0; i < get.headers.size(); ++i) {
+          CHECK(head.headers[i].name == get.headers[i].name);
+          CHECK(head.headers[i].value == get.headers[i].value);
+        }
+      }
+    }
+  }
+}

@@ -93,3 +93,36 @@ TEST_CASE("the chunked decoder rejects bad framing", "[http]") {
     CHECK_FALSE(d.error().empty());
   }
 }
+
+TEST_CASE("heads end at a blank line of CRLF or bare LF, as NGINX accepts", "[http]") {
+  CHECK(find_head_end("GET / HTTP/1.1\r\nHost: a\r\n\r\nbody") == 27);
+  CHECK(find_head_end("GET / HTTP/1.1\nHost: a\n\nbody") == 24);
+  CHECK(find_head_end("GET / HTTP/1.1\nHost: a\n\r\n") == 25);
+  CHECK(find_head_end("GET / HTTP/1.1\r\nHost: a\r\n") == std::string_view::npos);
+  HttpRequest req;
+  REQUIRE_FALSE(parse_request_head("GET /_ping HTTP/1.1\nHost: dtr\n\n", req));
+  CHECK(req.path == "/_ping");
+  CHECK(*req.header("Host") == "dtr");
+  CHECK(req.headers.size() == 1);
+}
+
+TEST_CASE("the path is %-decoded for routing, the target kept as sent", "[http]") {
+  HttpRequest req;
+  REQUIRE_FALSE(parse_request_head("GET /%5fping?a=%20 HTTP/1.1", req));
+  CHECK(req.path == "/_ping");
+  CHECK(req.target == "/%5fping?a=%20");
+  for (const char* bad : {"GET /%zzping HTTP/1.1", "GET /_ping% HTTP/1.1", "GET /a%0 HTTP/1.1",
+                          "GET /a%00b HTTP/1.1"}) {
+    auto err = parse_request_head(bad, req);
+    REQUIRE(err);
+    CHECK(err->status == 400);
+    CHECK_THAT(err->message, Catch::Contains("bad %-escape"));
+  }
+}
+
+TEST_CASE("OPTIONS * gets 400, as from NGINX", "[http]") {
+  HttpRequest req;
+  auto err = parse_request_head("OPTIONS * HTTP/1.1\r\nHost: a", req);
+  REQUIRE(err);
+  CHECK(err->status == 400);
+}

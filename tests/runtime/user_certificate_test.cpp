@@ -78,3 +78,24 @@ TEST_CASE("unusable certificate files are a start-up error naming the file", "[i
   std::ofstream(dir.file("leaf.pem")) << "not a certificate";
   CHECK_THROWS_WITH(Cluster(with_files(dir)), Catch::Contains("leaf.pem: not a PEM certificate"));
 }
+
+TEST_CASE("a --tls-ca that is not PEM, or that did not sign --tls-cert, is a start-up error",
+          "[tls]") {
+  TempDir dir;
+  CertificateAuthority ca = CertificateAuthority::generate("user CA");
+  CertificateAuthority stranger = CertificateAuthority::generate("someone else's CA");
+  CredentialPtr leaf = ca.issue(CertSpec{"a", {"a"}, {}});
+  std::ofstream(dir.file("leaf.pem")) << leaf->cert_pem;
+  write_key(dir.file("leaf.key"), leaf->key.get());
+  std::ofstream(dir.file("ca.pem")) << "hello, not PEM";
+  CHECK_THROWS_WITH(Cluster(with_files(dir)), Catch::Contains("ca.pem: no PEM certificate in it"));
+  std::ofstream(dir.file("ca.pem")) << stranger.pem();
+  CHECK_THROWS_WITH(Cluster(with_files(dir)),
+                    Catch::Contains("ca.pem does not verify the --tls-cert certificate"));
+  std::ofstream(dir.file("ca.pem")) << stranger.pem() << ca.pem();  // a bundle that holds it
+  CHECK_NOTHROW(Cluster(with_files(dir)));
+
+  ClusterConfig ca_only;
+  ca_only.tls_ca = dir.file("ca.pem");
+  CHECK_THROWS_WITH(Cluster(ca_only), Catch::Contains("tls-ca: goes with --tls-cert"));
+}
