@@ -77,6 +77,45 @@ TEST_CASE("a partition 1|2,3 leaves only the majority side healthy until heal",
   CHECK(f.get(1, "/_ping")->status == 200);
 }
 
+TEST_CASE("across a partition, the minority's cluster_status is 503 and the majority sees it stale",
+          "[integration][control]") {
+  ClusterConfig config = ephemeral_config();
+  config.heartbeat = std::chrono::milliseconds(50);
+  ClusterFixture f(config);
+  auto view_of = [&](int n) {
+    auto r = f.get(n, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+    REQUIRE(r);
+    return std::pair{r->status, json::parse(r->body)};
+  };
+  REQUIRE(f.post({{"do", "partition"}, {"groups", {{1}, {2, 3}}}}).first == 200);
+  auto [minority, errors] = view_of(1);
+  CHECK(minority == 503);
+  CHECK_THAT(errors["errors"][0]["message"].get<std::string>(),
+             Catch::Contains("quorum lost (1 of 3 replicas reachable)"));
+  auto [status, before] = view_of(2);
+  REQUIRE(status == 200);
+  std::string frozen = before["replica_timestamp"]["000000000001"];
+  std::string own = before["replica_timestamp"]["000000000002"];
+  CHECK(wait_until([&] { return view_of(2).second["replica_timestamp"]["000000000002"] != own; },
+                   std::chrono::seconds(3)));
+  CHECK(view_of(2).second["replica_timestamp"]["000000000001"] == frozen);
+  CHECK(view_of(2).second["rethink_system_tables"]["server_status"].size() == 2);
+}
+
+TEST_CASE("the DTR 2.1 profile adds etcd_status to cluster_status", "[integration][control]") {
+  ClusterConfig config = ephemeral_config();
+  config.dtr_version = "2.1";
+  ClusterFixture f(config);
+  auto res = f.get(2, "/api/v0/meta/cluster_status", true, {{"Authorization", basic("admin:password")}});
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  json body = json::parse(res->body);
+  REQUIRE(body.contains("etcd_status"));
+  CHECK(body["etcd_status"]["health"] == "true");
+  CHECK(body["etcd_status"]["members"].size() == 3);
+  CHECK(body.size() == 6);  // the five fields of later versions, and etcd_status
+}
+
 TEST_CASE("join starts a new replica seen in cluster_status and remove closes it",
           "[integration][control]") {
   ClusterConfig config = ephemeral_config();
