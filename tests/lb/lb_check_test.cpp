@@ -117,3 +117,21 @@ TEST_CASE("TCP-only health checks are a warning, and the failover check shows th
   CHECK(LbFixture::result(report, "failover-service")["result"] == "FAIL");
   CHECK(LbFixture::result(report, "traffic")["result"] == "PASS");
 }
+
+TEST_CASE("an HTTP side pointed at the replicas' HTTPS ports fails the traffic check", "[integration][lb]") {
+  LbFixture f("tests/lb/nginx-http-to-https-port.conf.in", "nginx.conf", nginx());
+  auto [code, report] = f.check({"--skip", "idle,health-checks,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto traffic = LbFixture::result(report, "traffic");
+  CHECK(traffic["result"] == "FAIL");
+  std::string detail = traffic["detail"];
+  // Every replica answered, but with NGINX's 400 for plain HTTP on an HTTPS port: none was served.
+  CHECK_THAT(detail, Catch::Contains("30 http answers were not 200"));
+  CHECK_THAT(detail, Catch::Contains("replica-1 got no http traffic answered 200"));
+  CHECK_THAT(detail, Catch::Contains("the HTTP side of the load balancer points at port 443 (swapped upstreams)"));
+  CHECK_THAT(detail, !Catch::Contains("the HTTPS side"));
+  CHECK(traffic["measured"]["http"]["answered"].empty());
+  CHECK(traffic["measured"]["https"]["answered"].size() == 3);
+  CHECK(LbFixture::result(report, "tls")["result"] == "PASS");
+}
