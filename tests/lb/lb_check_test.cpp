@@ -104,17 +104,34 @@ TEST_CASE("checking /health on a DTR 2.3+ cluster is a warning, not a failure", 
   CHECK(report["fail"] == 0);
 }
 
-TEST_CASE("TCP-only health checks are a warning, and the failover check shows their cost",
+TEST_CASE("TCP-only health checks are a warning, also while another client checks the replicas over HTTP",
           "[integration][lb]") {
   LbFixture f("tests/lb/haproxy-tcp-checks.cfg.in", "haproxy.cfg", haproxy());
+  // A second HAProxy health-checks GET /_ping on every replica from 127.0.0.9: its checks are
+  // in the journal, but they are not the TCP-only load balancer's.
+  TempDir other_dir;
+  LoadBalancerSpec other_spec;
+  other_spec.command = haproxy();
+  other_spec.cwd = other_dir.path();
+  other_spec.templates = {{std::string(DTRSIM_SOURCE_DIR) + "/tests/lb/haproxy-other-checker.cfg.in", "haproxy.cfg"}};
+  LbLaunch other(f.cluster, other_spec, DTRSIM_SOURCE_DIR, other_dir.path(), f.dir.file("ca.pem"));
+
   auto [code, report] = f.check({"--skip", "idle,failover-stop"});
   INFO(f.output);
+  REQUIRE(other.process().running());
+  CHECK(code == 1);  // failover-service FAILs: a replica answering 503 stays in the pool
   auto checks = LbFixture::result(report, "health-checks");
   CHECK(checks["result"] == "WARN");
   // HAProxy's TCP checks end before a server could accept them: the replicas see no check at all.
-  CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("no HTTP health checks seen"));
+  CHECK_THAT(f.output, Catch::Contains("WARN  health-checks     http: no HTTP health checks seen"));
+  CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("https: no HTTP health checks seen"));
   CHECK_THAT(checks["detail"].get<std::string>(), Catch::Contains("answers 503 stays in the pool"));
+  CHECK_THAT(checks["detail"].get<std::string>(),
+             Catch::Contains("not counted, as they did not come from the load balancer's address (127.0.0.1)"));
+  CHECK(checks["measured"]["other_clients"]["127.0.0.9"].get<int>() > 0);
   CHECK(LbFixture::result(report, "failover-service")["result"] == "FAIL");
+  CHECK_THAT(f.output, Catch::Contains("FAIL  failover-service  registry failed on replica-3: for 4.00s the load "
+                                       "balancer kept sending it"));
   CHECK(LbFixture::result(report, "traffic")["result"] == "PASS");
 }
 
