@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "lb_fixture.hpp"
+#include "net/http_probe.hpp"
+#include "support/wait.hpp"
 
 using namespace dtrsim;
 using namespace dtrsim::test;
@@ -190,4 +192,59 @@ TEST_CASE("an HTTP side pointed at the replicas' HTTPS ports fails the traffic c
   CHECK(traffic["measured"]["http"]["answered"].empty());
   CHECK(traffic["measured"]["https"]["answered"].size() == 3);
   CHECK(LbFixture::result(report, "tls")["result"] == "PASS");
+}
+
+TEST_CASE("health checks on cluster_status are a warning", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-checks-cluster-status.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check({"--skip", "idle,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 0);
+  auto checks = LbFixture::result(report, "health-checks");
+  CHECK(checks["result"] == "WARN");
+  std::string detail = checks["detail"];
+  for (const char* port : {"http", "https"})
+    CHECK_THAT(detail, Catch::Contains(std::string(port) + ": GET /api/v0/meta/cluster_status every"));
+  CHECK_THAT(detail, Catch::Contains("cluster_status needs admin credentials and returns about 45 KB"));
+  CHECK(LbFixture::result(report, "traffic")["result"] == "PASS");
+}
+
+TEST_CASE("health checks on a path that answers 404 or redirects are a warning", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-checks-dtr-2.0-path.cfg.in", "haproxy.cfg", haproxy());
+  // HAProxy takes every replica out of its HTTPS pool (404); the check runs once it has.
+  net::ProbeRequest https;
+  https.address = "127.0.0.1";
+  https.port = std::stoi(f.lb->vars().global.at("DTRSIM_LB_HTTPS_PORT"));
+  https.tls = true;
+  https.connect_timeout = https.read_timeout = std::chrono::seconds(1);
+  REQUIRE(wait_until([&] { return net::probe(https).observed != net::Observed::answered; }, std::chrono::seconds(10)));
+  auto [code, report] = f.check({"--skip", "idle,failover-service,failover-stop"});
+  INFO(f.output);
+  CHECK(code == 1);
+  auto checks = LbFixture::result(report, "health-checks");
+  CHECK(checks["result"] == "WARN");
+  std::string detail = checks["detail"];
+  CHECK_THAT(detail, Catch::Contains("http: GET /load_balancer_status every"));
+  CHECK_THAT(detail, Catch::Contains("it is redirected to HTTPS, and HAProxy counts a 3xx as a passing check"));
+  CHECK_THAT(detail, Catch::Contains("https: GET /load_balancer_status every"));
+  CHECK_THAT(detail, Catch::Contains("it answers 404 on DTR 2.7 (use /_ping)"));
+  auto traffic = LbFixture::result(report, "traffic");
+  CHECK(traffic["result"] == "FAIL");
+  CHECK_THAT(traffic["detail"].get<std::string>(), Catch::Contains("30 https requests failed"));
+}
+
+TEST_CASE("a load balancer that closes idle connections fails the idle check", "[integration][lb]") {
+  LbFixture f("tests/lb/haproxy-idle-timeout.cfg.in", "haproxy.cfg", haproxy());
+  auto [code, report] = f.check({"--skip", "health-checks,failover-service,failover-stop"}, "4s");
+  INFO(f.output);
+  CHECK(code == 1);
+  auto idle = LbFixture::result(report, "idle");
+  CHECK(idle["result"] == "FAIL");
+  CHECK_THAT(idle["detail"].get<std::string>(), Catch::Contains("http: the load balancer closed the idle connection after"));
+  CHECK_THAT(idle["detail"].get<std::string>(), Catch::Contains("(DTR asks for no idle timeout, or more than 10 minutes)"));
+  // Closed when "timeout client 1s" ran out, not when --idle did.
+  double closed = idle["measured"]["http"]["closed_after_ms"].get<double>();
+  CHECK(closed > 500);
+  CHECK(closed < 3000);
+  CHECK((idle["measured"]["https"].contains("closed_after_ms") || idle["measured"]["https"].contains("closed_within_ms")));
+  for (const char* name : {"traffic", "tls", "host", "buffering"}) CHECK(LbFixture::result(report, name)["result"] == "PASS");
 }
