@@ -17,10 +17,17 @@ struct LbConfigInput {
   std::vector<LbTarget> replicas;
   std::string health_path = "/_ping";
   std::string dtr_fqdn = "dtr.example.com";
-  int listen_http = 80, listen_https = 443;  // where the load balancer listens
+  // Where the load balancer listens. DTR's documented files bind every address (0.0.0.0); a
+  // load balancer on the same host as replicas that hold port 80 and 443 on their own addresses
+  // needs one of its own (127.0.0.1 in front of 127.0.1.x).
+  std::string listen_address = "0.0.0.0";
+  int listen_http = 80, listen_https = 443;
+  int listen_stats = 8181;  // HAProxy's optional stats page
 };
 
-// From GET /v1/cluster or a --state-file document. Throws std::runtime_error when neither shape.
+// From GET /v1/cluster or a --state-file document: every replica of the cluster, running or
+// not (a stopped replica is still a member, and the load balancer must know it when it comes
+// back). Throws std::runtime_error when neither shape.
 LbConfigInput lb_input_from(const nlohmann::json& cluster_or_state);
 
 // Throws std::invalid_argument for an unknown kind.

@@ -98,14 +98,18 @@ void setup_lb(CLI::App& app) {
   auto kind = std::make_shared<std::string>();
   auto control = std::make_shared<std::string>("http://127.0.0.1:7070");
   auto state_file = std::make_shared<std::string>();
-  auto listen_http = std::make_shared<int>(80);
-  auto listen_https = std::make_shared<int>(443);
+  auto listen = std::make_shared<LbConfigInput>();
   CLI::App* cfg = lb->add_subcommand("config", "Print DTR's documented configuration for this cluster's replicas");
   cfg->add_option("kind", *kind, "haproxy, nginx or elb")->required()->check(CLI::IsMember(lb_config_kinds()));
   cfg->add_option("--control", *control, "Read the replicas from this control API")->envname("DTRSIM_CONTROL")->capture_default_str();
   cfg->add_option("--state-file", *state_file, "Read the replicas from this state file instead");
-  cfg->add_option("--listen-http", *listen_http, "The load balancer's HTTP port")->capture_default_str();
-  cfg->add_option("--listen-https", *listen_https, "The load balancer's HTTPS port")->capture_default_str();
+  cfg->add_option("--listen", listen->listen_address,
+                  "The address the load balancer listens on (DTR's files: every address; on the replicas' "
+                  "host give it one of its own, e.g. 127.0.0.1 in front of --distinct-addresses)")
+      ->capture_default_str();
+  cfg->add_option("--http-port", listen->listen_http, "The load balancer's HTTP port")->check(CLI::Range(1, 65535))->capture_default_str();
+  cfg->add_option("--https-port", listen->listen_https, "The load balancer's HTTPS port")->check(CLI::Range(1, 65535))->capture_default_str();
+  cfg->add_option("--stats-port", listen->listen_stats, "HAProxy's stats page port")->check(CLI::Range(1, 65535))->capture_default_str();
   cfg->callback([=] {
     nlohmann::json source;
     try {
@@ -118,8 +122,10 @@ void setup_lb(CLI::App& app) {
         source = ControlClient(*control).cluster();
       }
       LbConfigInput in = lb_input_from(source);
-      in.listen_http = *listen_http;
-      in.listen_https = *listen_https;
+      in.listen_address = listen->listen_address;
+      in.listen_http = listen->listen_http;
+      in.listen_https = listen->listen_https;
+      in.listen_stats = listen->listen_stats;
       std::cout << lb_config(*kind, in);
     } catch (const ControlError& e) {
       throw ExitRequest{runtime, std::string("dtrsim lb config: ") + e.what()};

@@ -2,6 +2,12 @@
 // often, on which port. Problems here are warnings: traffic still flows, but a failing replica
 // may stay in the pool (the failover checks measure whether it does). TCP checks that complete a
 // connection show up as empty connections; HAProxy's (SYN, SYN-ACK, RST) cannot be seen at all.
+//
+// Other clients may check the same replicas (a monitoring system, a second load balancer), so a
+// request counts as the load balancer's check only when it comes from an address the load
+// balancer used for the requests it proxied for lb check since the checks began. The limit: a
+// client on the load balancer's own address (a second HAProxy on the same host) cannot be told
+// apart from it.
 #include <algorithm>
 #include <set>
 #include <thread>
@@ -18,6 +24,8 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
+
+std::string address_of(const std::string& peer) { return peer.substr(0, peer.rfind(':')); }
 
 struct Seen {
   std::map<std::string, std::vector<double>> times;  // replica -> arrival (ms since epoch)
@@ -43,20 +51,31 @@ CheckResult check_health_checks(Context& c) {
 
   std::string documented = c.cluster.value("health_path", std::string("/_ping"));
   std::string profile = c.cluster.value("profile", std::string("?"));
+  auto entries = c.journal_since_start();
+  std::set<std::string> lb_addresses;  // where the requests proxied for lb check came from
+  for (const auto& e : entries)
+    if (e.value("user_agent", "") == kUserAgent) lb_addresses.insert(address_of(e["peer"]));
+  std::map<std::string, int> others;  // address -> requests and connections not from the LB
   std::map<std::string, std::map<std::string, Seen>> by_port;  // port -> "GET /_ping" -> seen
   std::map<std::string, std::map<std::string, std::vector<double>>> tcp;  // port -> replica -> times
-  for (const auto& e : c.journal_since_start()) {
+  for (const auto& e : entries) {
+    std::string peer = address_of(e["peer"]);
+    if (e.value("user_agent", "") == kUserAgent) continue;
+    bool empty = e.value("event", "") == "empty_connection";
+    if (!empty && e["method"].get<std::string>().empty()) continue;
+    if (!lb_addresses.empty() && !lb_addresses.count(peer)) {
+      ++others[peer];
+      continue;
+    }
     std::string port = e["port"];
-    if (e.value("event", "") == "empty_connection") {
+    if (empty) {
       tcp[port][e["name"]].push_back(ms_of(e));
       continue;
     }
-    if (e["method"].get<std::string>().empty() || e.value("user_agent", "") == kUserAgent) continue;
     Seen& s = by_port[port][e["method"].get<std::string>() + " " + e["path"].get<std::string>()];
     s.times[e["name"]].push_back(ms_of(e));
     s.statuses.insert(e["status"].get<int>());
-    std::string peer = e["peer"];
-    s.peers.insert(peer.substr(0, peer.rfind(':')));
+    s.peers.insert(peer);
   }
 
   std::vector<std::string> parts;
@@ -112,6 +131,16 @@ CheckResult check_health_checks(Context& c) {
         warn(line + ": not a health path (DTR " + profile + " documents " + documented + ")");
     }
   }
+  std::string lb, other;
+  for (const auto& a : lb_addresses) append_item(lb, a, ", ");
+  for (const auto& [a, n] : others) append_item(other, std::to_string(n) + " from " + a, ", ");
+  if (lb_addresses.empty())
+    parts.push_back("no request of lb check's reached a replica, so the load balancer's address is unknown: "
+                    "requests from every client were counted");
+  else if (!others.empty())
+    parts.push_back("not counted, as they did not come from the load balancer's address (" + lb + "): " + other);
+  r.measured["lb_addresses"] = lb_addresses;
+  r.measured["other_clients"] = others;
   for (size_t i = 0; i < parts.size(); ++i) r.detail += (i ? "; " : "") + parts[i];
   return r;
 }

@@ -36,25 +36,30 @@ CheckResult check_traffic(Context& c) {
   CheckResult r = make_result("traffic", "traffic reaches every replica");
   std::string path = c.cluster.value("health_path", std::string("/_ping"));
   std::vector<std::string> problems, parts;
-  std::map<Port, std::map<std::string, int>> tallies;
   for (Port p : c.ports()) {
-    auto& tally = tallies[p];
-    std::map<std::string, int> failures;
+    std::string port(port_name(p));
+    // Only a healthy replica's own answer to the health path counts as reaching it: a replica
+    // that answers 400 because TLS or plain HTTP arrived on the wrong one of its ports was
+    // reached over the wrong protocol (swapped upstreams), not served.
+    std::map<std::string, int> tally, failures, wrong;  // replica -> 200s; observed -> n; "replica-1 400" -> n
     for (int i = 0; i < c.options.requests && !c.aborted(); ++i) {
       net::ProbeResult res = c.get(p, path);
       std::string who = c.who(res);
       if (who.empty()) ++failures[std::string(net::observed_name(res.observed))];
-      else ++tally[who];
+      else if (res.status == 200) ++tally[who];
+      else ++wrong[who + " " + std::to_string(res.status)];
     }
-    std::string part = std::string(port_name(p)) + ":";
+    std::string part = port + ":";
     for (const auto& [who, n] : tally) part += " " + who + " " + std::to_string(n);
-    int failed = 0;
+    int failed = 0, not_ok = 0;
     for (const auto& [kind, n] : failures) failed += n, part += " " + kind + " " + std::to_string(n);
+    for (const auto& [what, n] : wrong) not_ok += n, part += " " + what + " x" + std::to_string(n);
     parts.push_back(part);
     for (const auto& name : c.healthy)
-      if (!tally.count(name)) problems.push_back(name + " got no " + std::string(port_name(p)) + " traffic");
-    if (failed) problems.push_back(std::to_string(failed) + " " + std::string(port_name(p)) + " requests failed");
-    r.measured[std::string(port_name(p))] = {{"answered", tally}, {"failed", failures}};
+      if (!tally.count(name)) problems.push_back(name + " got no " + port + " traffic answered 200");
+    if (failed) problems.push_back(std::to_string(failed) + " " + port + " requests failed");
+    if (not_ok) problems.push_back(std::to_string(not_ok) + " " + port + " answers were not 200");
+    r.measured[port] = {{"answered", tally}, {"failed", failures}, {"not_200", wrong}};
   }
   if (c.ports().size() < 2)
     problems.push_back(std::string("no ") + (c.options.lb_http.empty() ? "--lb-http" : "--lb-https") +

@@ -16,6 +16,13 @@ std::string node(size_t i) {
 
 std::string at(const LbTarget& r, int port) { return net::format_endpoint(r.address, port); }
 
+std::string bind_at(const LbConfigInput& in, int port) { return net::format_endpoint(in.listen_address, port); }
+
+// NGINX's documented "listen 443;" means every address; another address is named.
+std::string listen_at(const LbConfigInput& in, int port) {
+  return in.listen_address == "0.0.0.0" ? std::to_string(port) : net::format_endpoint(in.listen_address, port);
+}
+
 std::string haproxy(const LbConfigInput& in) {
   std::string check = "        option httpchk GET " + in.health_path + " HTTP/1.1\\r\\nHost:\\ " + in.dtr_fqdn + "\n";
   std::string out =
@@ -33,18 +40,19 @@ std::string haproxy(const LbConfigInput& in) {
       "        timeout tunnel 1h\n"
       "        timeout client-fin 50s\n"
       "### frontends\n"
-      "# Optional HAProxy Stats Page accessible at http://<host-ip>:8181/haproxy?stats\n"
+      "# Optional HAProxy Stats Page accessible at http://<host-ip>:" + std::to_string(in.listen_stats) +
+      "/haproxy?stats\n"
       "frontend dtr_stats\n"
       "        mode http\n"
-      "        bind 0.0.0.0:8181\n"
+      "        bind " + bind_at(in, in.listen_stats) + "\n"
       "        default_backend dtr_stats\n"
       "frontend dtr_80\n"
       "        mode tcp\n"
-      "        bind 0.0.0.0:" + std::to_string(in.listen_http) + "\n"
+      "        bind " + bind_at(in, in.listen_http) + "\n"
       "        default_backend dtr_upstream_servers_80\n"
       "frontend dtr_443\n"
       "        mode tcp\n"
-      "        bind 0.0.0.0:" + std::to_string(in.listen_https) + "\n"
+      "        bind " + bind_at(in, in.listen_https) + "\n"
       "        default_backend dtr_upstream_servers_443\n"
       "### backends\n"
       "backend dtr_stats\n"
@@ -86,12 +94,12 @@ std::string nginx(const LbConfigInput& in) {
   for (const auto& r : in.replicas) out += "        server " + at(r, r.https_port) + " max_fails=2 fail_timeout=30s;\n";
   out += "    }\n"
          "    server {\n"
-         "        listen " + std::to_string(in.listen_https) + ";\n"
+         "        listen " + listen_at(in, in.listen_https) + ";\n"
          "        proxy_pass dtr_443;\n"
          "    }\n"
          "\n"
          "    server {\n"
-         "        listen " + std::to_string(in.listen_http) + ";\n"
+         "        listen " + listen_at(in, in.listen_http) + ";\n"
          "        proxy_pass dtr_80;\n"
          "    }\n"
          "}\n";
@@ -144,11 +152,9 @@ LbConfigInput lb_input_from(const nlohmann::json& j) {
   LbConfigInput in;
   in.health_path = j.value("health_path", std::string("/_ping"));
   in.dtr_fqdn = j.value("dtr_fqdn", std::string("dtr.example.com"));
-  for (const auto& r : j["replicas"]) {
-    if (r.contains("running") && !r["running"].get<bool>()) continue;
+  for (const auto& r : j["replicas"])
     in.replicas.push_back({r.value("name", std::string()), r.value("address", std::string()),
                            r.value("http_port", 0), r.value("https_port", 0)});
-  }
   return in;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "../net/http_probe.hpp"
 #include "dtrsim/control_client.hpp"
@@ -66,7 +67,9 @@ CheckResult check_health_checks(Context& c);
 CheckResult check_failover_service(Context& c);
 CheckResult check_failover_stop(Context& c);
 
-// The idle check opens its connections first and measures them last.
+// The idle check opens its connections first, watches them while the other checks run (so that
+// the time the load balancer closed one is measured, not the time it was noticed), and
+// measures them last.
 class IdleCheck {
  public:
   explicit IdleCheck(Context& c);
@@ -74,9 +77,13 @@ class IdleCheck {
   CheckResult finish();
 
  private:
+  void watch();
+
   Context& c_;
   struct Held;
   std::vector<std::unique_ptr<Held>> held_;
+  std::atomic<bool> stop_{false};
+  std::thread watcher_;
 };
 
 } // namespace dtrsim::lb

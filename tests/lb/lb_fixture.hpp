@@ -45,9 +45,9 @@ struct LbFixture : ClusterFixture {
   ~LbFixture() { lb->process().stop(); }
 
   // Runs `dtrsim lb check` with short waits; returns its exit code and JSON report.
-  std::pair<int, nlohmann::json> check(std::vector<std::string> extra = {}) {
+  std::pair<int, nlohmann::json> check(std::vector<std::string> extra = {}, const std::string& idle = "1s") {
     std::vector<std::string> args{DTRSIM_BINARY, "lb", "check", "--lb-http", lb->http_url(), "--lb-https",
-                                  lb->https_url(), "--control", control.url(), "--idle", "1s", "--observe",
+                                  lb->https_url(), "--control", control.url(), "--idle", idle, "--observe",
                                   "2s", "--failover-timeout", "4s", "--json", dir.file("report.json")};
     args.insert(args.end(), extra.begin(), extra.end());
     Process p(args);

@@ -273,8 +273,11 @@ TEST_CASE("the journal records each request, filters and clears", "[integration]
   f.api->Delete("/v1/journal");
   REQUIRE(f.get(1, "/_ping"));
   REQUIRE(f.get(2, "/health", true, {{"Host", "dtr.example.com"}}));
-  auto res = f.api->Get("/v1/journal");
-  json j = json::parse(res->body);
+  json j;
+  CHECK(wait_until([&] {
+    j = json::parse(f.api->Get("/v1/journal")->body);
+    return j["entries"].size() == 2;
+  }));
   REQUIRE(j["entries"].size() == 2);
   const json& e = j["entries"][1];
   CHECK(e["replica"] == "000000000002");
@@ -291,7 +294,7 @@ TEST_CASE("the journal records each request, filters and clears", "[integration]
   json after = json::parse(f.api->Get(("/v1/journal?since=" + j["entries"][0]["seq"].dump()).c_str())->body);
   CHECK(after["entries"].size() == 1);
   CHECK(json::parse(f.api->Get("/v1/journal?limit=1")->body)["entries"].size() == 1);
-  res = f.api->Get("/v1/journal?limit=zero");
+  auto res = f.api->Get("/v1/journal?limit=zero");
   CHECK(res->status == 400);
   CHECK(json::parse(res->body)["path"] == "limit");
   res = f.api->Get("/v1/journal?replica=replica-7");
@@ -305,16 +308,21 @@ TEST_CASE("the journal keeps the last N entries per replica", "[integration][con
   config.journal_size = 5;
   ClusterFixture f(config);
   for (int i = 0; i < 8; ++i) REQUIRE(f.get(1, "/_ping"));
-  json j = json::parse(f.api->Get("/v1/journal")->body);
+  // A replica journals an exchange once its response is written: the client may read it first.
+  json j;
+  CHECK(wait_until([&] {
+    j = json::parse(f.api->Get("/v1/journal")->body);
+    return j["last_seq"] == 8;
+  }));
   CHECK(j["entries"].size() == 5);
   CHECK(j["entries"][0]["seq"] == 4);
-  CHECK(j["last_seq"] == 8);
 }
 
 TEST_CASE("without since the journal answers its newest entries; with since it pages forward",
           "[integration][control]") {
   ClusterFixture f(ephemeral_config(1));
   for (int i = 0; i < 6; ++i) REQUIRE(f.get(1, "/_ping"));
+  CHECK(wait_until([&] { return json::parse(f.api->Get("/v1/journal")->body)["last_seq"] == 6; }));
   json tail = json::parse(f.api->Get("/v1/journal?limit=2")->body);
   REQUIRE(tail["entries"].size() == 2);
   CHECK(tail["entries"][0]["seq"] == 5);
@@ -331,9 +339,13 @@ TEST_CASE("/metrics counts requests by replica, port, path and status", "[integr
   REQUIRE(f.get(1, "/_ping"));
   REQUIRE(f.get(1, "/_ping"));
   f.post({{"do", "stop"}, {"replica", 3}});
-  std::string m = f.api->Get("/metrics")->body;
-  CHECK_THAT(m, Catch::Contains(
-      "dtrsim_requests_total{replica=\"replica-1\",port=\"http\",path=\"/_ping\",status=\"200\"} 2\n"));
+  // An exchange is counted once its response is written: the client may read it first.
+  std::string m;
+  CHECK(wait_until([&] {
+    m = f.api->Get("/metrics")->body;
+    return m.find("dtrsim_requests_total{replica=\"replica-1\",port=\"http\",path=\"/_ping\","
+                  "status=\"200\"} 2\n") != std::string::npos;
+  }));
   CHECK_THAT(m, Catch::Contains("dtrsim_replica_up{replica=\"replica-3\"} 0\n"));
   CHECK_THAT(m, Catch::Contains("dtrsim_replica_healthy{replica=\"replica-1\"} 1\n"));
   CHECK_THAT(m, Catch::Contains("dtrsim_replica_quorum{replica=\"replica-2\"} 1\n"));
