@@ -76,8 +76,8 @@ void print_journal(const json& j) {
     std::cout << "peer=" << e["peer"].get<std::string>() << " " << e["duration_ms"].get<double>()
               << "ms";
     if (!e["fault"].get<std::string>().empty()) std::cout << " fault=" << e["fault"].get<std::string>();
-    if (e.contains("event"))
-      std::cout << " event=" << e["event"].get<std::string>() << " (" << e["detail"].get<std::string>() << ")";
+    if (e.contains("event")) std::cout << " event=" << e["event"].get<std::string>();
+    if (e.contains("detail")) std::cout << " (" << e["detail"].get<std::string>() << ")";
     std::cout << "\n";
   }
 }
