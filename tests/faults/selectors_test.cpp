@@ -1,6 +1,10 @@
 // What every fault shares: ports, paths, probability with a seed, duration, clear, names,
 // metrics and the journal.
+#include <functional>
+#include <set>
+
 #include "fault_fixture.hpp"
+#include "dtrsim/fault_registry.hpp"
 
 using namespace dtrsim;
 using namespace dtrsim::test;
@@ -79,11 +83,49 @@ TEST_CASE("fault names are unique per replica and errors name the field", "[inte
 
 TEST_CASE("every fault applied is counted in /metrics and named in the journal",
           "[integration][faults]") {
+  struct Case {
+    json fault;
+    std::function<void(FaultFixture&)> hit;  // one request or connection the fault acts on
+  };
+  auto get = [](FaultFixture& f) { f.raw_get(1, "/_ping", nullptr, std::chrono::milliseconds(300)); };
+  auto handshake = [](FaultFixture& f) { f.probe(1); };
+  auto nothing = [](FaultFixture&) {};  // accept_stall acts when it is added
+  std::vector<Case> cases = {
+      {{{"type", "latency"}, {"ms", 1}}, get},
+      {{{"type", "hang"}}, get},  // the client gives up after 300 ms
+      {{{"type", "reset"}}, get},
+      {{{"type", "close"}}, get},
+      {{{"type", "status"}, {"code", 503}}, get},
+      {{{"type", "garbage"}}, get},
+      {{{"type", "dribble"}, {"bytes_per_sec", 100000}}, get},
+      {{{"type", "flap"}, {"period_ms", 600000}}, get},
+      {{{"type", "accept_stall"}, {"ports", "http"}}, nothing},  // one listener: one stall
+      {{{"type", "bandwidth"}, {"bytes_per_sec", 100000}}, get},
+      {{{"type", "tls_handshake_failure"}}, handshake},
+      {{{"type", "tls_slow_handshake"}, {"ms", 1}}, handshake},
+      {{{"type", "tls_expired_cert"}}, handshake},
+      {{{"type", "tls_wrong_host"}}, handshake},
+      {{{"type", "tls_untrusted"}}, handshake},
+  };
+  std::set<std::string> covered;
   FaultFixture f;
-  f.add(2, {{"type", "latency"}, {"ms", 1}, {"name", "tiny"}});
-  REQUIRE(f.get(2, "/_ping"));
-  REQUIRE(f.get(2, "/_ping"));
-  CHECK_THAT(f.api->Get("/metrics")->body,
-             Catch::Contains("dtrsim_faults_applied_total{replica=\"replica-2\",fault=\"tiny\"} 2\n"));
-  CHECK(f.journal().back()["fault"] == "tiny");
+  for (const auto& c : cases) {
+    std::string type = c.fault["type"];
+    CAPTURE(type);
+    covered.insert(type);
+    f.add(1, c.fault);
+    c.hit(f);
+    CHECK(wait_until([&] { return f.applied(1, type) == 1; }));
+    bool named = false;
+    for (const auto& e : f.journal()) {
+      std::string faults = "," + e["fault"].get<std::string>() + ",";
+      named = named || faults.find("," + type + ",") != std::string::npos;
+    }
+    CHECK(named);
+    f.clear(1);
+    REQUIRE(wait_until([&] { return f.cluster.counters(1).active() == 0; }));
+  }
+  std::set<std::string> registered;
+  for (const auto& t : fault_types()) registered.insert(std::string(t.name));
+  CHECK(covered == registered);
 }
