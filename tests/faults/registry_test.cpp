@@ -57,8 +57,12 @@ TEST_CASE("fault envelopes are checked field by field", "[faults]") {
         "ports: tls_untrusted acts on the HTTPS port only");
   CHECK(error_of(R"({"type":"bandwidth","bytes_per_sec":10,"paths":["/x"]})") ==
         "paths: bandwidth acts on whole connections, before any path is known");
-  CHECK(error_of(R"({"type":"flap","period_ms":100,"probability":0.5})") ==
-        "probability: flap acts on a service, not on requests");
+  CHECK_THAT(error_of(R"({"type":"flap","period_ms":100,"probability":0.5})"),
+             Catch::StartsWith("probability: flap takes no probability: it fails a service for every request alike"));
+  CHECK_THAT(error_of(R"({"type":"flap","period_ms":100,"ports":"http"})"),
+             Catch::StartsWith("ports: flap takes no ports:"));
+  CHECK_THAT(error_of(R"({"type":"accept_stall","probability":0.5})"),
+             Catch::StartsWith("probability: accept_stall takes no probability: it stops the whole listener"));
   CHECK(error_of(R"({"type":"accept_stall","paths":["/x"]})") ==
         "paths: accept_stall acts on the listener, before any path is known");
   CHECK(error_of(R"({"type":"status","code":99})") == "code: must be an integer from 200 to 599 (got 99)");
