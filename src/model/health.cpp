@@ -39,7 +39,7 @@ bool service_failed(const ReplicaState& r, Service s, SysTime now, std::string* 
     if (error) *error = r.service(s).error;
     return true;
   }
-  ServiceOverride o;
+  ServiceOverride o{};
   if (!failing_fault(r, s, now, &o)) return false;
   if (error) *error = o.error.empty() ? default_service_error(s, r.number) : o.error;
   return true;

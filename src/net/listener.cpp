@@ -62,7 +62,7 @@ void Listener::set_stalled(bool stalled) {
     std::string target = address_ == "0.0.0.0" ? "127.0.0.1" : address_ == "::" ? "::1" : address_;
     SocketAddress sa = make_address(target, port_);
     int plug = ::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (plug < 0) return;  // no plug: the backlog of 0 alone still holds off most clients
+    if (plug < 0) return;  // no plug: the backlog of 0 alone admits one client, then stalls
     ::connect(plug, reinterpret_cast<sockaddr*>(&sa.storage), sa.length);
     plugs_.push_back(plug);
     // Wait (briefly) until the plug is queued so the stall is in force when we return. Once
