@@ -3,6 +3,7 @@
 // the raw material of the journal and the metrics.
 
 #include <string>
+#include <vector>
 
 #include "dtrsim/clock.hpp"
 #include "dtrsim/endpoints.hpp"
@@ -30,7 +31,12 @@ struct ExchangeRecord {
   std::string user_agent;   // User-Agent header, "" when absent
   std::string peer;         // client address:port (the load balancer)
   int status = 0;           // 0: no response was sent
-  std::string fault;        // names of the faults applied, comma-separated
+  std::string fault;        // names of the faults acting on it, comma-separated
+  // The faults this entry counts in dtrsim_faults_applied_total: request faults and flaps on each
+  // request they hit; handshake faults once per connection, on the handshake's own entry;
+  // bandwidth once per connection, on the next entry after it first throttled bytes;
+  // accept_stall once per listener it stalls.
+  std::vector<std::string> applied;
   double duration_ms = 0;   // request head complete -> response written
   std::string event;        // one of events::*, or ""
   std::string detail;       // what the event was about

@@ -32,14 +32,18 @@ enum class FaultStage {
 // The certificate a handshake presents.
 enum class Certificate { normal, expired, wrong_host, untrusted };
 
-// How a fault's sleep ended.
-enum class Wake { elapsed, fault_cleared, stopping };
+// How a fault's sleep ended. client_gone: the client closed (or reset) its side meanwhile, as a
+// client that gave up does; the connection then ends at once.
+enum class Wake { elapsed, fault_cleared, stopping, client_gone };
+
+// Whether a sleep that ended so leaves a connection to go on with.
+inline bool connection_goes_on(Wake w) { return w == Wake::elapsed || w == Wake::fault_cleared; }
 
 // What a fault may do to the connection it acts on; implemented by the transport.
 class FaultContext {
  public:
   virtual ~FaultContext() = default;
-  // Sleeps for `d` unless the fault is cleared or the replica stops first.
+  // Sleeps for `d` unless the fault is cleared, the replica stops or the client goes first.
   virtual Wake sleep_for(Millis d) = 0;
   virtual Millis max_hang() const = 0;
   // A uniformly distributed number from this fault's seeded sequence.

@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "dtrsim/command.hpp"
 #include "dtrsim/control_client.hpp"
+#include "dtrsim/fault_registry.hpp"
 #include "dtrsim/text.hpp"
 
 namespace dtrsim::cli {
@@ -76,8 +78,8 @@ void print_journal(const json& j) {
     std::cout << "peer=" << e["peer"].get<std::string>() << " " << e["duration_ms"].get<double>()
               << "ms";
     if (!e["fault"].get<std::string>().empty()) std::cout << " fault=" << e["fault"].get<std::string>();
-    if (e.contains("event"))
-      std::cout << " event=" << e["event"].get<std::string>() << " (" << e["detail"].get<std::string>() << ")";
+    if (e.contains("event")) std::cout << " event=" << e["event"].get<std::string>();
+    if (e.contains("detail")) std::cout << " (" << e["detail"].get<std::string>() << ")";
     std::cout << "\n";
   }
 }
@@ -204,44 +206,31 @@ void setup_ctl(CLI::App& app) {
   }
   {
     struct FaultArgs {
-      std::string replica, type, name, ports, paths, duration;
+      std::string replica;
       double probability = -1;
-      std::vector<std::string> attributes;
+      FaultWords words;
     };
     auto a = std::make_shared<FaultArgs>();
     CLI::App* v = verb(*ctl, "fault",
                        "Add a transport fault: fault REPLICA TYPE [KEY=VALUE ...], e.g. "
                        "fault 2 latency ms=300");
     v->add_option("replica", a->replica, "Index, replica-N, id or *")->required();
-    v->add_option("type", a->type, "latency, hang, reset, close, status, garbage, dribble, flap, "
+    v->add_option("type", a->words.type, "latency, hang, reset, close, status, garbage, dribble, flap, "
                                     "accept_stall, bandwidth, tls_* (see the README)")
         ->required();
-    v->add_option("attributes", a->attributes, "The type's attributes: ms=300 code=503 ...");
-    v->add_option("--name", a->name, "Its name (default: the type)");
-    v->add_option("--ports", a->ports, "http, https or both (default)");
-    v->add_option("--paths", a->paths, "Comma-separated paths or prefixes ending in *");
+    v->add_option("attributes", a->words.attributes, "The type's attributes: ms=300 code=503 ...");
+    v->add_option("--name", a->words.name, "Its name (default: the type)");
+    v->add_option("--ports", a->words.ports, "http, https or both (default)");
+    v->add_option("--paths", a->words.paths, "Comma-separated paths or prefixes ending in *");
     v->add_option("--probability", a->probability, "0 to 1 (default 1), reproducible with --seed");
-    v->add_option("--duration", a->duration, "Clear it by itself after this long (e.g. 30s)");
+    v->add_option("--duration", a->words.duration, "Clear it by itself after this long (e.g. 30s)");
     v->callback([f, a] {
-      json fault = {{"type", a->type}};
-      if (!a->name.empty()) fault["name"] = a->name;
-      if (!a->ports.empty()) fault["ports"] = a->ports;
-      if (!a->duration.empty()) fault["duration"] = a->duration;
-      if (a->probability >= 0) fault["probability"] = a->probability;
-      if (!a->paths.empty()) {
-        json paths = json::array();
-        std::stringstream ss(a->paths);
-        std::string p;
-        while (std::getline(ss, p, ',')) paths.push_back(p);
-        fault["paths"] = paths;
-      }
-      for (const auto& kv : a->attributes) {
-        size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-          throw ExitRequest{usage, "dtrsim ctl: \"" + kv + "\" is not KEY=VALUE (e.g. ms=300)"};
-        std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-        json parsed = json::parse(value, nullptr, false);
-        fault[key] = parsed.is_number() || parsed.is_boolean() ? parsed : json(value);
+      if (a->probability >= 0) a->words.probability = a->probability;
+      json fault;
+      try {
+        fault = fault_envelope(a->words);
+      } catch (const CommandError& e) {
+        throw ExitRequest{usage, "dtrsim ctl: " + std::string(e.what())};
       }
       post(*f, {{"do", "fault"}, {"replica", replica_value(a->replica)}, {"fault", fault}});
     });

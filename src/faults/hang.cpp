@@ -1,5 +1,6 @@
-// hang: the request is read and never answered, until the client gives up, the fault is cleared
-// (then the request is answered normally) or --max-hang passes (then the connection closes).
+// hang: the request is read and never answered, until the client gives up (then the connection
+// ends at once), the fault is cleared (then the request is answered normally) or --max-hang
+// passes (then the connection closes).
 #include "fault_types.hpp"
 
 namespace dtrsim::faults {

@@ -9,7 +9,7 @@ class Latency final : public Fault {
   Latency(long long ms, long long jitter) : ms_(ms), jitter_(jitter) {}
   Verdict apply(FaultContext& ctx) const override {
     long long extra = jitter_ ? static_cast<long long>(ctx.random() % (jitter_ + 1)) : 0;
-    return ctx.sleep_for(Millis{ms_ + extra}) == Wake::stopping ? Verdict::ended : Verdict::proceed;
+    return connection_goes_on(ctx.sleep_for(Millis{ms_ + extra})) ? Verdict::proceed : Verdict::ended;
   }
 
  private:

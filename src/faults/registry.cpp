@@ -130,11 +130,17 @@ ActiveFault parse_fault(const nlohmann::json& j) {
     case FaultStage::request: break;
   }
   if (!why.empty() && !f.paths.empty()) throw CommandError("paths", f.type + " " + why);
-  if ((type->stage == FaultStage::accept || type->stage == FaultStage::service) &&
-      j.contains("probability"))
-    throw CommandError("probability", f.type + " " + why);
+  // Selectors that would have nothing to choose among (docs/decisions.md, "Faults").
+  if (type->stage == FaultStage::accept && j.contains("probability"))
+    throw CommandError("probability", "accept_stall takes no probability: it stops the whole "
+                                      "listener, and the kernel, not dtrsim, then turns away "
+                                      "every new connection");
+  if (type->stage == FaultStage::service && j.contains("probability"))
+    throw CommandError("probability", "flap takes no probability: it fails a service for every "
+                                      "request alike, period by period (set period_ms)");
   if (type->stage == FaultStage::service && j.contains("ports"))
-    throw CommandError("ports", f.type + " " + why);
+    throw CommandError("ports", "flap takes no ports: it fails a service of the replica, which "
+                                "the health endpoints of both ports report");
 
   AttributeReader attrs(j, f.type);
   f.impl = type->make(attrs);

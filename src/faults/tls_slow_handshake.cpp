@@ -8,7 +8,7 @@ class TlsSlowHandshake final : public Fault {
  public:
   explicit TlsSlowHandshake(long long ms) : ms_(ms) {}
   Verdict apply(FaultContext& ctx) const override {
-    return ctx.sleep_for(Millis{ms_}) == Wake::stopping ? Verdict::ended : Verdict::proceed;
+    return connection_goes_on(ctx.sleep_for(Millis{ms_})) ? Verdict::proceed : Verdict::ended;
   }
 
  private:

@@ -113,13 +113,26 @@ std::uint64_t fault_key(std::uint64_t seed, const std::string& replica_id,
   return h;
 }
 
-void apply_fault(ClusterState& s, const cmd::Fault& c, const ApplyEnv& env) {
+// The certificates of tls_expired_cert and tls_wrong_host are signed by dtrsim's own CA: with the
+// user's certificate (--tls-cert) we have no key of the user's CA to sign them with.
+std::optional<std::string> own_ca_warning(const ActiveFault& f, const ClusterConfig& config) {
+  if (config.tls_cert.empty() || (f.type != "tls_expired_cert" && f.type != "tls_wrong_host"))
+    return std::nullopt;
+  return f.type + ": the replicas present your own certificate (--tls-cert), but this fault's "
+                  "certificate is signed by dtrsim's CA, not yours (dtrsim has no key of your "
+                  "CA): clients that trust only your CA report an unknown issuer instead of " +
+         (f.type == "tls_expired_cert" ? "an expired certificate" : "a host name mismatch");
+}
+
+void apply_fault(ClusterState& s, const cmd::Fault& c, const ApplyEnv& env,
+                 std::vector<std::string>& warnings) {
   ActiveFault parsed;
   try {
     parsed = parse_fault(c.fault);
   } catch (const CommandError& e) {
     throw e.under("fault");
   }
+  if (auto w = own_ca_warning(parsed, env.config)) warnings.push_back(*w);
   for (int n : resolve_replicas(s, c.replica)) {
     ReplicaState& r = replica(s, n);
     for (const auto& f : r.faults)
@@ -227,7 +240,7 @@ void apply_command(ClusterState& s, const Command& c, const ApplyEnv& env,
               if (!v.service || *v.service == svc) r.service(svc) = ServiceState{};
           });
         } else if constexpr (std::is_same_v<T, cmd::Fault>) {
-          apply_fault(s, v, env);
+          apply_fault(s, v, env, warnings);
         } else if constexpr (std::is_same_v<T, cmd::Clear>) {
           apply_clear(s, v);
         } else if constexpr (std::is_same_v<T, cmd::Stop>) {

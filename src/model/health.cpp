@@ -2,6 +2,8 @@
 // health cache.
 #include "dtrsim/health.hpp"
 
+#include <algorithm>
+
 #include "dtrsim/quorum.hpp"
 
 namespace dtrsim {
@@ -15,18 +17,42 @@ int Health::status() const {
   return 500;
 }
 
-bool service_failed(const ReplicaState& r, Service s, SysTime now, std::string* error) {
-  bool failed = r.service(s).failed;
-  std::string text = r.service(s).error;
+namespace {
+
+// The first service-stage fault (flap) that holds `s` failed at `now`, with its override.
+const ActiveFault* failing_fault(const ReplicaState& r, Service s, SysTime now, ServiceOverride* out) {
   for (const auto& f : r.faults) {
     if (f.stage != FaultStage::service || !f.active_at(now)) continue;
     auto o = f.impl->service_override(std::chrono::duration_cast<Millis>(now - f.added_at));
-    if (!o || o->service != s) continue;
-    failed = o->failed;
-    text = o->error.empty() ? default_service_error(s, r.number) : o->error;
+    if (!o || o->service != s || !o->failed) continue;
+    if (out) *out = *o;
+    return &f;
   }
-  if (failed && error) *error = text;
-  return failed;
+  return nullptr;
+}
+
+} // namespace
+
+bool service_failed(const ReplicaState& r, Service s, SysTime now, std::string* error) {
+  // An explicit `fail` wins over a flap, whichever half the flap is in.
+  if (r.service(s).failed) {
+    if (error) *error = r.service(s).error;
+    return true;
+  }
+  ServiceOverride o{};
+  if (!failing_fault(r, s, now, &o)) return false;
+  if (error) *error = o.error.empty() ? default_service_error(s, r.number) : o.error;
+  return true;
+}
+
+std::vector<const ActiveFault*> faults_failing_services(const ReplicaState& r, SysTime now) {
+  std::vector<const ActiveFault*> out;
+  for (Service s : kAllServices) {
+    if (r.service(s).failed) continue;
+    const ActiveFault* f = failing_fault(r, s, now, nullptr);
+    if (f && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  }
+  return out;
 }
 
 Health replica_health(const ClusterState& state, const ReplicaState& r, SysTime now) {

@@ -7,7 +7,9 @@
 #include <cctype>
 #include <ctime>
 #include <map>
+#include <set>
 
+#include "dtrsim/health.hpp"
 #include "http_parser.hpp"
 #include "replica_core.hpp"
 #include "socket.hpp"
@@ -45,6 +47,11 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// Adds `name` to a comma-separated list unless it is there.
+void name_in(std::string& list, const std::string& name) {
+  if (("," + list + ",").find("," + name + ",") == std::string::npos) append_item(list, name, ",");
+}
+
 class Connection;
 
 // What the faults of one stage may do to this connection.
@@ -80,6 +87,11 @@ class Connection {
     tune_connection(fd_, env_.options.send_timeout);
     if (sniff() && handshake())
       while (!core_->closing && serve_one()) {}
+    if (!uncounted_.empty() || (client_gone_ && !gone_reported_)) {
+      ExchangeRecord rec = base_record();
+      if (!client_gone_) rec.detail = "the connection ended before a request was answered";
+      record(std::move(rec));
+    }
     if (stream_ && ending_ == Ending::orderly) stream_->finish();
     stream_.reset();
     leave();
@@ -113,11 +125,32 @@ class Connection {
     rec.replica_id = core_->replica_id;
     rec.port = port_;
     rec.peer = peer_;
+    rec.fault = join(connection_faults());
     return rec;
   }
 
+  // The faults acting on the whole connection now: its handshake's, then bandwidth.
+  std::vector<std::string> connection_faults() const {
+    std::vector<std::string> out = handshake_faults_;
+    out.insert(out.end(), bandwidth_faults_.begin(), bandwidth_faults_.end());
+    return out;
+  }
+
+  // Every entry counts (and names) the connection's faults not counted yet, and says when the
+  // client went away during a fault.
   void record(ExchangeRecord&& rec) {
     rec.duration_ms = std::chrono::duration<double, std::milli>(Steady::now() - started_).count();
+    for (const auto& name : uncounted_) {
+      rec.applied.push_back(name);
+      name_in(rec.fault, name);
+    }
+    uncounted_.clear();
+    if (client_gone_ && !gone_reported_) {
+      gone_reported_ = true;
+      if (!rec.detail.empty()) rec.detail += "; ";
+      rec.detail += "the client closed the connection during " + gone_during_;
+      name_in(rec.fault, gone_during_);
+    }
     if (env_.sink) env_.sink->record(std::move(rec));
   }
 
@@ -125,7 +158,6 @@ class Connection {
     ExchangeRecord rec = base_record();
     rec.event = event;
     rec.detail = std::move(detail);
-    rec.fault = join(connection_faults_);
     record(std::move(rec));
   }
 
@@ -164,41 +196,89 @@ class Connection {
     return false;
   }
 
-  Wake sleep(Millis d, std::uint64_t fault_id) {
+  // Sleeps for `d` on behalf of fault `fault_id` (named `during`). Wakes when the fault is
+  // cleared or the replica closes (both are published), and looks every kPeerCheck for a client
+  // that closed its side meanwhile (as NGINX notices a client that gave up: its 499).
+  Wake sleep(Millis d, std::uint64_t fault_id, const std::string& during) {
+    static constexpr Millis kPeerCheck{50};
     auto deadline = Steady::now() + d;
     Wake why = Wake::elapsed;
-    env_.store.wait_until(deadline, [&] {
+    auto woken = [&] {
       if (core_->closing) why = Wake::stopping;
-      else if (fault_id && !fault_present(fault_id)) why = Wake::fault_cleared;
+      else if (!fault_present(fault_id)) why = Wake::fault_cleared;
       else return false;
       return true;
-    });
-    return why;
+    };
+    for (;;) {
+      if (env_.store.wait_until(std::min(deadline, Steady::now() + kPeerCheck), woken)) return why;
+      if (peer_closed(fd_)) {
+        client_gone_ = true;
+        gone_during_ = during;
+        ending_ = Ending::abrupt;
+        return Wake::client_gone;
+      }
+      if (Steady::now() >= deadline) return Wake::elapsed;
+    }
   }
 
-  // Sleeps long enough that `bytes` moved at `rate` bytes per second.
-  bool pace(size_t bytes, long rate) {
-    if (rate <= 0) return true;
+  // A rate limit and the fault that set it.
+  struct Throttle {
+    long rate = 0;  // bytes per second; 0: none
+    std::uint64_t fault = 0;
+    std::string name;
+  };
+
+  // The tighter of the connection's (bandwidth) and the response's (dribble) limits.
+  Throttle write_throttle() const {
+    if (dribble_.rate > 0 && (bandwidth_.rate == 0 || dribble_.rate < bandwidth_.rate)) return dribble_;
+    return bandwidth_;
+  }
+
+  // Sleeps long enough that `bytes` moved at `t`'s rate. When `t`'s fault is cleared meanwhile,
+  // its limit ends for the rest of the exchange. False when the connection must end. A
+  // connection's bandwidth fault counts once, when it first throttles bytes of it.
+  bool pace(size_t bytes, Throttle t) {
+    if (t.fault == bandwidth_.fault && counted_.insert(t.fault).second) uncounted_.push_back(t.name);
     auto d = std::chrono::duration_cast<Millis>(std::chrono::duration<double>(
-        static_cast<double>(bytes) / static_cast<double>(rate)));
-    return sleep(d, 0) == Wake::elapsed;
+        static_cast<double>(bytes) / static_cast<double>(t.rate)));
+    Wake w = sleep(d, t.fault, t.name);
+    if (w == Wake::fault_cleared) {
+      if (dribble_.fault == t.fault) dribble_ = Throttle{};
+      if (bandwidth_.fault == t.fault) look_up_connection_faults();
+    }
+    return connection_goes_on(w);
   }
 
   long read_in(char* buf, size_t n, Millis timeout) {
-    if (read_rate_ > 0) n = std::min<size_t>(n, static_cast<size_t>(std::max(1L, read_rate_ / 10)));
+    Throttle t = bandwidth_;
+    if (t.rate > 0) n = std::min<size_t>(n, static_cast<size_t>(std::max(1L, t.rate / 10)));
     long got = stream_->read_some(buf, n, timeout);
-    if (got > 0 && read_rate_ > 0 && !pace(static_cast<size_t>(got), read_rate_)) return Stream::kError;
+    if (got > 0 && t.rate > 0 && !pace(static_cast<size_t>(got), t)) return Stream::kError;
     return got;
   }
 
-  bool write_out(std::string_view data, long rate) {
-    if (rate <= 0) return stream_->write_all(data);
-    size_t slice = static_cast<size_t>(std::max(1L, rate / 10));
+  // Writes `data` in slices paced by the current limits, which a cleared fault lifts mid-way.
+  bool write_out(std::string_view data) {
     while (!data.empty()) {
-      size_t n = std::min(slice, data.size());
-      if (!stream_->write_all(data.substr(0, n)) || !pace(n, rate)) return false;
+      Throttle t = write_throttle();
+      if (t.rate <= 0) return stream_->write_all(data);
+      size_t n = std::min(static_cast<size_t>(std::max(1L, t.rate / 10)), data.size());
+      if (!stream_->write_all(data.substr(0, n)) || !pace(n, t)) return false;
       data.remove_prefix(n);
     }
+    return true;
+  }
+
+  // Looks up the connection-wide faults (bandwidth) acting now, so that a cleared one stops
+  // acting on connections it already slowed. False when the replica no longer runs.
+  bool look_up_connection_faults() {
+    bandwidth_ = Throttle{};
+    bandwidth_faults_.clear();
+    StatePtr state = env_.store.snapshot();
+    const ReplicaState* replica = state->find(core_->number);
+    if (!replica || !replica->running) return false;
+    run_faults(*replica, FaultStage::connection, nullptr,
+               [&](const ActiveFault& f) { bandwidth_faults_.push_back(f.name); });
     return true;
   }
 
@@ -247,9 +327,10 @@ class Connection {
     StatePtr state = env_.store.snapshot();
     const ReplicaState* replica = state->find(core_->number);
     if (!replica || !replica->running) return false;
-    if (run_faults(*replica, FaultStage::handshake, nullptr,
-                   [&](const ActiveFault& f) { connection_faults_.push_back(f.name); }) ==
-        Verdict::ended)
+    if (run_faults(*replica, FaultStage::handshake, nullptr, [&](const ActiveFault& f) {
+          handshake_faults_.push_back(f.name);
+          uncounted_.push_back(f.name);
+        }) == Verdict::ended)
       return false;
     SSL_CTX* ctx = abort_handshake_ ? core_->tls->failing() : core_->tls->get(certificate_);
     SSL* ssl = SSL_new(ctx);
@@ -265,6 +346,12 @@ class Connection {
     }
     set_receive_timeout(fd_, env_.options.request_timeout);
     stream_ = std::make_unique<TlsStream>(fd_, ssl);
+    if (!handshake_faults_.empty()) {
+      // Handshake faults count once per connection, here, whether or not a request follows.
+      ExchangeRecord rec = base_record();
+      rec.detail = "TLS handshake completed";
+      record(std::move(rec));
+    }
     return true;
   }
 
@@ -358,10 +445,10 @@ class Connection {
     if (env_.options.replica_header) res.set_header("X-Dtrsim-Replica", core_->replica_id);
   }
 
-  bool send(const HttpResponse& res, bool keep_alive, long rate) {
+  bool send(const HttpResponse& res, bool keep_alive) {
     std::string out = serialize_head(res, keep_alive);
     if (!res.omit_body) out += res.body;
-    return write_out(out, rate);
+    return write_out(out);
   }
 
   void reject(const ParseError& err, ExchangeRecord& rec) {
@@ -370,7 +457,7 @@ class Connection {
     res.headers.push_back({"Content-Type", "application/json"});
     res.body = api_errors_json("BAD_REQUEST", err.message);
     finalize(res);
-    send(res, false, write_rate_);
+    send(res, false);
     rec.status = err.status;
     rec.event = events::bad_request;
     rec.detail = err.message;
@@ -381,22 +468,8 @@ class Connection {
     std::string head;
     std::optional<ParseError> error;
     enter(Phase::waiting);
-    {
-      // Connection-wide faults (bandwidth) are looked up again before each request, so that a
-      // cleared one stops acting on connections it already slowed.
-      StatePtr state = env_.store.snapshot();
-      const ReplicaState* replica = state->find(core_->number);
-      if (!replica || !replica->running) return false;
-      long rate = 0;
-      std::vector<std::string> active;
-      run_faults(*replica, FaultStage::connection, nullptr, [&](const ActiveFault& f) {
-        active.push_back(f.name);
-      });
-      rate = connection_rate_;
-      connection_rate_ = 0;
-      read_rate_ = write_rate_ = rate;
-      bandwidth_faults_ = std::move(active);
-    }
+    dribble_ = Throttle{};
+    if (!look_up_connection_faults()) return false;
     if (!read_head(head, error)) {
       if (!error) return false;
       ExchangeRecord rec = base_record();
@@ -445,14 +518,17 @@ class Connection {
     StatePtr state = env_.store.snapshot();
     const ReplicaState* replica = state->find(core_->number);
     if (!replica || !replica->running) return false;
-    std::vector<std::string> applied = connection_faults_;
-    applied.insert(applied.end(), bandwidth_faults_.begin(), bandwidth_faults_.end());
+    // The journal names every fault acting on the exchange; the metrics count the request faults
+    // here, the connection's own faults once per connection (record()).
+    std::vector<std::string> acting = connection_faults();
     replacement_.reset();
-    response_rate_ = 0;
-    Verdict v = run_faults(*replica, FaultStage::request, &req.path,
-                           [&](const ActiveFault& f) { applied.push_back(f.name); });
-    rec.fault = join(applied);
+    Verdict v = run_faults(*replica, FaultStage::request, &req.path, [&](const ActiveFault& f) {
+      acting.push_back(f.name);
+      rec.applied.push_back(f.name);
+    });
+    rec.fault = join(acting);
     if (v == Verdict::ended) {
+      if (client_gone_) rec.status = 499;  // NGINX's "client closed request"
       record(std::move(rec));
       return false;
     }
@@ -465,16 +541,20 @@ class Connection {
       res = std::move(*replacement_);
       res.omit_body = req.method == "HEAD";
     } else {
-      ReplicaContext ctx{*state, *replica, port_, env_.clock.now(), env_.ca_pem, env_.accounts,
+      SysTime now = env_.clock.now();
+      // A flap holding a service failed shapes this answer: it is named and counted here.
+      for (const ActiveFault* f : faults_failing_services(*replica, now)) {
+        acting.push_back(f->name);
+        rec.applied.push_back(f->name);
+      }
+      rec.fault = join(acting);
+      ReplicaContext ctx{*state, *replica, port_, now, env_.ca_pem, env_.accounts,
                          counters(), peer_, body_};
       res = respond(req, ctx);
     }
     finalize(res);
     bool keep = req.wants_keep_alive() && !core_->closing;
-    long rate = response_rate_ > 0 && (write_rate_ == 0 || response_rate_ < write_rate_)
-                    ? response_rate_
-                    : write_rate_;
-    bool sent = send(res, keep, rate);
+    bool sent = send(res, keep);
     rec.status = res.status;
     record(std::move(rec));
     return sent && keep;
@@ -505,16 +585,20 @@ class Connection {
 
   // Fault effects.
   Ending ending_ = Ending::orderly;
-  std::map<std::uint64_t, bool> rolled_;         // per-connection probability decisions
-  std::vector<std::string> connection_faults_;  // handshake faults that acted
-  std::vector<std::string> bandwidth_faults_;   // connection faults acting now
+  std::map<std::uint64_t, bool> rolled_;        // per-connection probability decisions
+  std::vector<std::string> handshake_faults_;  // handshake faults that acted
+  std::vector<std::string> bandwidth_faults_;  // connection faults acting now
+  std::set<std::uint64_t> counted_;            // bandwidth faults already counted
+  std::vector<std::string> uncounted_;         // connection/handshake faults not yet counted
+  bool client_gone_ = false, gone_reported_ = false;
+  std::string gone_during_;                    // the fault the client left during
   Certificate certificate_ = Certificate::normal;
   bool abort_handshake_ = false;
-  long connection_rate_ = 0, read_rate_ = 0, write_rate_ = 0, response_rate_ = 0;
+  Throttle bandwidth_, dribble_;
   std::optional<HttpResponse> replacement_;
 };
 
-Wake ConnectionFaults::sleep_for(Millis d) { return conn_.sleep(d, fault_.id); }
+Wake ConnectionFaults::sleep_for(Millis d) { return conn_.sleep(d, fault_.id, fault_.name); }
 Millis ConnectionFaults::max_hang() const { return conn_.env_.options.max_hang; }
 
 void ConnectionFaults::reset_connection() { conn_.ending_ = Connection::Ending::reset; }
@@ -527,9 +611,12 @@ void ConnectionFaults::write_and_close(std::string_view bytes) {
   close_connection();
 }
 void ConnectionFaults::replace_response(HttpResponse res) { conn_.replacement_ = std::move(res); }
-void ConnectionFaults::throttle_response(long rate) { conn_.response_rate_ = rate; }
+void ConnectionFaults::throttle_response(long rate) {
+  conn_.dribble_ = Connection::Throttle{rate, fault_.id, fault_.name};
+}
 void ConnectionFaults::throttle_connection(long rate) {
-  if (conn_.connection_rate_ == 0 || rate < conn_.connection_rate_) conn_.connection_rate_ = rate;
+  if (conn_.bandwidth_.rate == 0 || rate < conn_.bandwidth_.rate)
+    conn_.bandwidth_ = Connection::Throttle{rate, fault_.id, fault_.name};
 }
 void ConnectionFaults::present(Certificate c) { conn_.certificate_ = c; }
 void ConnectionFaults::abort_handshake() { conn_.abort_handshake_ = true; }

@@ -1,4 +1,5 @@
-// Accept loop, stop, and the accept stall (listen backlog 0 plus a plug connection).
+// Accept loop, stop, and the accept stall (listen backlog 0 plus a plug connection, closed
+// unseen when it is accepted after the stall).
 #include "listener.hpp"
 
 #include <fcntl.h>
@@ -44,6 +45,7 @@ void Listener::stop() {
   std::lock_guard<std::mutex> lock(stall_m_);
   for (int plug : plugs_) ::close(plug);
   plugs_.clear();
+  plug_peers_.clear();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
 }
@@ -60,13 +62,19 @@ void Listener::set_stalled(bool stalled) {
     std::string target = address_ == "0.0.0.0" ? "127.0.0.1" : address_ == "::" ? "::1" : address_;
     SocketAddress sa = make_address(target, port_);
     int plug = ::socket(sa.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (plug >= 0) {
-      ::connect(plug, reinterpret_cast<sockaddr*>(&sa.storage), sa.length);
-      plugs_.push_back(plug);
-    }
-    // Wait (briefly) until the plug is queued so the stall is in force when we return.
+    if (plug < 0) return;  // no plug: the backlog of 0 alone admits one client, then stalls
+    ::connect(plug, reinterpret_cast<sockaddr*>(&sa.storage), sa.length);
+    plugs_.push_back(plug);
+    // Wait (briefly) until the plug is queued so the stall is in force when we return. Once
+    // queued, it is accepted after the stall: remember its address to close it unseen then.
     pollfd p{plug, POLLOUT, 0};
-    ::poll(&p, 1, 200);
+    int err = 0;
+    socklen_t len = sizeof err;
+    sockaddr_storage local{};
+    socklen_t local_len = sizeof local;
+    if (::poll(&p, 1, 200) == 1 && ::getsockopt(plug, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+        err == 0 && ::getsockname(plug, reinterpret_cast<sockaddr*>(&local), &local_len) == 0)
+      plug_peers_.insert(format_endpoint(reinterpret_cast<sockaddr*>(&local)));
   } else {
     ::listen(fd_, kBacklog);
     for (int plug : plugs_) ::close(plug);
@@ -74,6 +82,11 @@ void Listener::set_stalled(bool stalled) {
     stalled_ = false;
     wake();
   }
+}
+
+bool Listener::is_plug(const std::string& peer) {
+  std::lock_guard<std::mutex> lock(stall_m_);
+  return plug_peers_.erase(peer) > 0;
 }
 
 void Listener::run() {
@@ -91,7 +104,12 @@ void Listener::run() {
     socklen_t len = sizeof peer;
     int conn = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC);
     if (conn < 0) continue;
-    on_accept_(conn, format_endpoint(reinterpret_cast<sockaddr*>(&peer)));
+    std::string from = format_endpoint(reinterpret_cast<sockaddr*>(&peer));
+    if (is_plug(from)) {
+      ::close(conn);  // our own stall's plug, not a client
+      continue;
+    }
+    on_accept_(conn, std::move(from));
   }
 }
 

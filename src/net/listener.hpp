@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,8 @@ class Listener {
  private:
   void run();
   void wake();
+  // True (once) when `peer` is one of our own plug connections.
+  bool is_plug(const std::string& peer);
 
   std::string address_;
   int port_ = 0;
@@ -48,6 +51,7 @@ class Listener {
   std::mutex stall_m_;
   std::atomic<bool> stalled_{false};
   std::vector<int> plugs_;
+  std::set<std::string> plug_peers_;  // the plugs' addresses, until accepted
 };
 
 } // namespace dtrsim::net

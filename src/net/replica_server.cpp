@@ -77,6 +77,7 @@ void ReplicaServer::sync_faults(const ReplicaState& replica, SysTime now) {
       rec.replica_id = core_->replica_id;
       rec.port = port;
       rec.fault = stall->name;
+      rec.applied = {stall->name};
       rec.detail = "the " + std::string(port_name(port)) + " listener stopped accepting";
       core_->env.sink->record(std::move(rec));
     }

@@ -127,4 +127,9 @@ int wait_readable(int fd, std::chrono::milliseconds timeout) {
   }
 }
 
+bool peer_closed(int fd) {
+  pollfd p{fd, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
 } // namespace dtrsim::net

@@ -46,4 +46,7 @@ void close_with_reset(int fd);
 // Waits until fd is readable. 1 readable, 0 timeout, -1 error.
 int wait_readable(int fd, std::chrono::milliseconds timeout);
 
+// True when the peer has closed its side (FIN) or the connection is reset; reads nothing.
+bool peer_closed(int fd);
+
 } // namespace dtrsim::net

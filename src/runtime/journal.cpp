@@ -59,10 +59,10 @@ nlohmann::json to_json(const JournalEntry& e) {
                       {"status", r.status},
                       {"fault", r.fault},
                       {"duration_ms", static_cast<double>(static_cast<long long>(r.duration_ms * 1000)) / 1000}};
-  if (!r.event.empty()) {
-    j["event"] = r.event;
-    j["detail"] = r.detail;
-  }
+  if (!r.event.empty()) j["event"] = r.event;
+  // Connection-level entries without an event (an accept stall, a fault's handshake, a client
+  // that gave up during a fault) still say what happened.
+  if (!r.event.empty() || !r.detail.empty()) j["detail"] = r.detail;
   return j;
 }
 

@@ -1,8 +1,6 @@
 // Request, event and fault counters in Prometheus text format.
 #include "dtrsim/metrics.hpp"
 
-#include <sstream>
-
 namespace dtrsim {
 namespace {
 
@@ -38,11 +36,7 @@ void Metrics::count(const ExchangeRecord& rec) {
     ++per_replica_[rec.replica];
   }
   if (!rec.event.empty()) ++events_[{rec.replica, rec.event}];
-  if (!rec.fault.empty()) {
-    std::stringstream ss(rec.fault);
-    std::string name;
-    while (std::getline(ss, name, ',')) ++faults_[{rec.replica, name}];
-  }
+  for (const auto& name : rec.applied) ++faults_[{rec.replica, name}];
 }
 
 std::uint64_t Metrics::requests_of(int replica) const {

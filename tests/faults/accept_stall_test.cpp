@@ -33,3 +33,31 @@ TEST_CASE("accept_stall makes connect time out while open connections still get 
   CHECK(f.get(2, "/_ping")->status == 200);
   ::close(open);
 }
+
+TEST_CASE("accept_stall's journal entry says which listener stopped", "[integration][faults]") {
+  FaultFixture f;
+  f.add(1, {{"type", "accept_stall"}, {"ports", "https"}});
+  nlohmann::json stall;
+  for (const auto& e : f.journal())
+    if (e["fault"] == "accept_stall") stall = e;
+  REQUIRE(stall.is_object());
+  CHECK(stall["port"] == "https");
+  CHECK(stall["detail"] == "the https listener stopped accepting");
+  CHECK_FALSE(stall.contains("event"));
+}
+
+TEST_CASE("accept_stall's own plug connections are never journaled as clients",
+          "[integration][faults]") {
+  FaultFixture f;
+  f.add(1, {{"type", "accept_stall"}});
+  f.clear(1);
+  // The listeners accept their queued plugs first, then these.
+  CHECK(f.get(1, "/_ping")->status == 200);
+  CHECK(f.get(1, "/_ping", true)->status == 200);
+  int requests = 0;
+  for (const auto& e : f.journal()) {
+    CHECK(e.value("event", "") != "empty_connection");
+    if (e["path"] == "/_ping") ++requests;
+  }
+  CHECK(requests == 2);
+}

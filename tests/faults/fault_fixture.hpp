@@ -42,6 +42,15 @@ struct FaultFixture : ClusterFixture {
   nlohmann::json journal() {
     return nlohmann::json::parse(api->Get("/v1/journal")->body)["entries"];
   }
+
+  // dtrsim_faults_applied_total of `fault` on `replica`, as /metrics shows it (0 when absent).
+  std::uint64_t applied(int replica, const std::string& fault) {
+    std::string metrics = api->Get("/metrics")->body;
+    std::string key = "dtrsim_faults_applied_total{replica=\"replica-" + std::to_string(replica) +
+                      "\",fault=\"" + fault + "\"} ";
+    size_t at = metrics.find(key);
+    return at == std::string::npos ? 0 : std::stoull(metrics.substr(at + key.size()));
+  }
 };
 
 inline const std::string kHealthyBody = R"({"Error":"","Healthy":true})";

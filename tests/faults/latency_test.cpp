@@ -21,6 +21,8 @@ TEST_CASE("latency with jitter stays between ms and ms + jitter_ms", "[integrati
     double ms = 0;
     CHECK(status_of(f.raw_get(1, "/_ping", &ms).bytes) == 200);
     CHECK(ms >= 100);
-    CHECK(ms < 300 + 250);  // the jitter bound plus scheduling slack
+    // The jitter bound plus slack for ThreadSanitizer on two busy cores: far below what a jitter
+    // without bound, or in seconds, would give.
+    CHECK(ms < 300 + 1200);
   }
 }

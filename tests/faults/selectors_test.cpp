@@ -1,6 +1,13 @@
 // What every fault shares: ports, paths, probability with a seed, duration, clear, names,
 // metrics and the journal.
+#include <signal.h>
+
+#include <functional>
+#include <set>
+
 #include "fault_fixture.hpp"
+#include "dtrsim/fault_registry.hpp"
+#include "support/process.hpp"
 
 using namespace dtrsim;
 using namespace dtrsim::test;
@@ -21,21 +28,39 @@ TEST_CASE("paths selects exact paths and prefixes", "[integration][faults]") {
   CHECK(f.get(1, "/api/v0/meta/cluster_status", true)->status == 418);
 }
 
-TEST_CASE("probability with a fixed seed gives the same sequence twice", "[integration][faults]") {
-  ClusterConfig config = ephemeral_config(1);
-  config.seed = 42;
-  FaultFixture f(config);
-  auto sequence = [&] {
-    f.add(1, {{"type", "status"}, {"code", 503}, {"probability", 0.5}});
-    std::string seen;
-    for (int i = 0; i < 40; ++i) seen += f.get(1, "/_ping")->status == 503 ? 'x' : '.';
-    f.clear(1);
-    return seen;
-  };
-  std::string first = sequence(), second = sequence();
+namespace {
+
+// Which of 40 requests a status fault with probability 0.5 hits, in a fresh `dtrsim run --seed`.
+std::string sequence_of_run(const std::string& seed) {
+  TempDir dir;
+  Process p({DTRSIM_BINARY, "run", "--replicas", "1", "--http-port", "0", "--https-port", "0",
+             "--control", "127.0.0.1:0", "--seed", seed, "--state-file", dir.file("s.json")});
+  REQUIRE(wait_until([&] { return file_exists(dir.file("s.json")) || !p.running(); }));
+  INFO(p.err());
+  REQUIRE(file_exists(dir.file("s.json")));
+  json state = json::parse(read_file(dir.file("s.json")));
+  httplib::Client control(state["control_url"].get<std::string>());
+  json fault = {{"do", "fault"}, {"replica", 1},
+                {"fault", {{"type", "status"}, {"code", 503}, {"probability", 0.5}}}};
+  REQUIRE(control.Post("/v1/commands", fault.dump(), "application/json")->status == 200);
+  auto replica = http_client(state["replicas"][0]["address"], state["replicas"][0]["http_port"]);
+  std::string seen;
+  for (int i = 0; i < 40; ++i) seen += replica->Get("/_ping")->status == 503 ? 'x' : '.';
+  p.signal(SIGINT);
+  CHECK(p.wait() == 0);
+  return seen;
+}
+
+} // namespace
+
+TEST_CASE("probability with a fixed seed gives the same sequence in every run",
+          "[integration][faults]") {
+  std::string first = sequence_of_run("42"), second = sequence_of_run("42");
   CHECK(first == second);
   CHECK(first.find('x') != std::string::npos);
   CHECK(first.find('.') != std::string::npos);
+  // The seed, not something fixed in the build, decides it.
+  CHECK(sequence_of_run("43") != first);
 }
 
 TEST_CASE("duration clears a fault by itself", "[integration][faults]") {
@@ -79,11 +104,49 @@ TEST_CASE("fault names are unique per replica and errors name the field", "[inte
 
 TEST_CASE("every fault applied is counted in /metrics and named in the journal",
           "[integration][faults]") {
+  struct Case {
+    json fault;
+    std::function<void(FaultFixture&)> hit;  // one request or connection the fault acts on
+  };
+  auto get = [](FaultFixture& f) { f.raw_get(1, "/_ping", nullptr, std::chrono::milliseconds(300)); };
+  auto handshake = [](FaultFixture& f) { f.probe(1); };
+  auto nothing = [](FaultFixture&) {};  // accept_stall acts when it is added
+  std::vector<Case> cases = {
+      {{{"type", "latency"}, {"ms", 1}}, get},
+      {{{"type", "hang"}}, get},  // the client gives up after 300 ms
+      {{{"type", "reset"}}, get},
+      {{{"type", "close"}}, get},
+      {{{"type", "status"}, {"code", 503}}, get},
+      {{{"type", "garbage"}}, get},
+      {{{"type", "dribble"}, {"bytes_per_sec", 100000}}, get},
+      {{{"type", "flap"}, {"period_ms", 600000}}, get},
+      {{{"type", "accept_stall"}, {"ports", "http"}}, nothing},  // one listener: one stall
+      {{{"type", "bandwidth"}, {"bytes_per_sec", 100000}}, get},
+      {{{"type", "tls_handshake_failure"}}, handshake},
+      {{{"type", "tls_slow_handshake"}, {"ms", 1}}, handshake},
+      {{{"type", "tls_expired_cert"}}, handshake},
+      {{{"type", "tls_wrong_host"}}, handshake},
+      {{{"type", "tls_untrusted"}}, handshake},
+  };
+  std::set<std::string> covered;
   FaultFixture f;
-  f.add(2, {{"type", "latency"}, {"ms", 1}, {"name", "tiny"}});
-  REQUIRE(f.get(2, "/_ping"));
-  REQUIRE(f.get(2, "/_ping"));
-  CHECK_THAT(f.api->Get("/metrics")->body,
-             Catch::Contains("dtrsim_faults_applied_total{replica=\"replica-2\",fault=\"tiny\"} 2\n"));
-  CHECK(f.journal().back()["fault"] == "tiny");
+  for (const auto& c : cases) {
+    std::string type = c.fault["type"];
+    CAPTURE(type);
+    covered.insert(type);
+    f.add(1, c.fault);
+    c.hit(f);
+    CHECK(wait_until([&] { return f.applied(1, type) == 1; }));
+    bool named = false;
+    for (const auto& e : f.journal()) {
+      std::string faults = "," + e["fault"].get<std::string>() + ",";
+      named = named || faults.find("," + type + ",") != std::string::npos;
+    }
+    CHECK(named);
+    f.clear(1);
+    REQUIRE(wait_until([&] { return f.cluster.counters(1).active() == 0; }));
+  }
+  std::set<std::string> registered;
+  for (const auto& t : fault_types()) registered.insert(std::string(t.name));
+  CHECK(covered == registered);
 }

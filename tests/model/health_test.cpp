@@ -1,6 +1,7 @@
 // Health reports from the service states.
 #include <catch2/catch.hpp>
 
+#include "dtrsim/fault_registry.hpp"
 #include "dtrsim/health.hpp"
 #include "support/fixtures.hpp"
 
@@ -38,4 +39,27 @@ TEST_CASE("default error texts name a plausible internal address per replica", "
         "dial tcp 10.0.0.3:28015: connect: connection refused");
   CHECK(default_service_error(Service::registry, 2) ==
         "dial tcp 10.0.0.4:5000: connect: connection refused");
+}
+
+TEST_CASE("an explicit fail wins over a flap of the same service in its healthy half", "[health]") {
+  ClusterState s = test::make_state(3);
+  ActiveFault flap = parse_fault(nlohmann::json::parse(R"({"type":"flap","period_ms":100})"));
+  flap.added_at = SysTime{};
+  s.find(1)->faults.push_back(flap);
+  ReplicaState& r = *s.find(1);
+  SysTime failed_half = SysTime{} + std::chrono::milliseconds(50);
+  SysTime healthy_half = SysTime{} + std::chrono::milliseconds(150);
+  CHECK(replica_health(s, r, failed_half).status() == 503);
+  CHECK(replica_health(s, r, healthy_half).status() == 200);
+  CHECK(faults_failing_services(r, failed_half).size() == 1);
+  CHECK(faults_failing_services(r, healthy_half).empty());
+
+  test::fail(s, 1, Service::registry, "explicit");
+  for (SysTime t : {failed_half, healthy_half}) {
+    Health h = replica_health(s, r, t);
+    CHECK(h.status() == 503);
+    CHECK(h.error == "registry: explicit");
+    // The explicit fail, not the flap, holds the service failed.
+    CHECK(faults_failing_services(r, t).empty());
+  }
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
 
 #include <cstdio>
 #include <fstream>
@@ -64,6 +65,37 @@ TEST_CASE("the user's certificate is presented by every replica and their CA ser
     REQUIRE(res);
     CHECK(res->body == ca.pem());
   }
+}
+
+TEST_CASE("with the user's certificate, tls_expired_cert and tls_wrong_host warn that dtrsim's CA "
+          "signs them", "[integration][tls]") {
+  TempDir dir;
+  CertificateAuthority ca = CertificateAuthority::generate("user CA");
+  CertSpec spec;
+  spec.common_name = "dtr.corp.example";
+  spec.dns_names = {"dtr.corp.example"};
+  spec.ip_addresses = {"127.0.0.1"};
+  CredentialPtr leaf = ca.issue(spec);
+  std::ofstream(dir.file("leaf.pem")) << leaf->cert_pem;
+  write_key(dir.file("leaf.key"), leaf->key.get());
+  std::ofstream(dir.file("ca.pem")) << ca.pem();
+  Cluster cluster(with_files(dir));
+  cluster.start();
+  for (const char* type : {"tls_expired_cert", "tls_wrong_host"}) {
+    CAPTURE(type);
+    auto warnings = cluster.apply(nlohmann::json{{"do", "fault"}, {"replica", 1}, {"fault", {{"type", type}}}});
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::StartsWith(std::string(type) + ": the replicas present your own certificate"));
+    CHECK_THAT(warnings[0], Catch::Contains("unknown issuer"));
+    // What the warning says a client trusting only the user's CA sees.
+    ReplicaInfo r = cluster.replicas()[0];
+    TlsProbe p = probe_tls(r.address, r.https_port, ca.pem(), "dtr.corp.example");
+    REQUIRE(p.handshake_ok);
+    CHECK(p.verify_result == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    cluster.apply(nlohmann::json{{"do", "clear"}, {"replica", 1}});
+  }
+  // The faults whose certificates do not depend on a CA do not warn.
+  CHECK(cluster.apply(nlohmann::json{{"do", "fault"}, {"replica", 1}, {"fault", {{"type", "tls_untrusted"}}}}).empty());
 }
 
 TEST_CASE("unusable certificate files are a start-up error naming the file", "[integration][tls]") {

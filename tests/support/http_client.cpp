@@ -75,6 +75,7 @@ RawReply raw_exchange(const std::string& address, int port, const std::string& r
     reply.error = ECONNREFUSED;
     return reply;
   }
+  auto sent = std::chrono::steady_clock::now();
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[4096];
@@ -92,6 +93,9 @@ RawReply raw_exchange(const std::string& address, int port, const std::string& r
       break;
     }
     if (n == 0) break;
+    reply.last_byte_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count();
+    if (reply.bytes.empty()) reply.first_byte_ms = reply.last_byte_ms;
     reply.bytes.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);

@@ -24,6 +24,8 @@ struct RawReply {
   std::string bytes;  // everything received until close or timeout
   int error = 0;      // errno of the failing read (ECONNRESET...), 0 on orderly close
   bool timed_out = false;
+  double first_byte_ms = -1;  // when the first and the last bytes arrived, from the send; -1: none
+  double last_byte_ms = -1;
 };
 
 // Sends `request` on a fresh connection and reads until the peer closes (or `timeout`).
