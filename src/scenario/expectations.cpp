@@ -103,13 +103,17 @@ Outcome via_lb(const expect::ViaLb& e, ExpectContext& ctx) {
   std::map<std::string, int> answered, statuses, errors;
   int failures = 0;
   std::vector<std::string> wrong_status;
-  size_t scheme_end = url.find("://");
-  std::string hostport = url.substr(scheme_end + 3);
-  size_t colon = hostport.rfind(':');
+  std::string port(port_name(e.port));
+  std::optional<LbUrl> lb = parse_lb_url(url, port, false);
+  if (!lb) {
+    o.checkable = false;
+    o.detail = "not checkable: " + (url.empty() ? "no load balancer URL for " + port + " (pass --lb-" + port + ")"
+                                                : lb_url_problem(url, port, false));
+    return o;
+  }
   net::ProbeRequest req;
-  req.address = hostport.substr(0, colon);
-  if (req.address.size() > 2 && req.address.front() == '[') req.address = req.address.substr(1, req.address.size() - 2);
-  req.port = std::stoi(hostport.substr(colon + 1));
+  req.address = lb->host;
+  req.port = lb->port;
   req.tls = e.port == Port::https;
   req.path = e.path;
   req.host_header = ctx.cluster.config().dtr_fqdn;

@@ -15,6 +15,7 @@ struct Outcome {
   bool ok = false;
   std::string detail;         // one line: what was seen
   nlohmann::json measured;    // the numbers behind it
+  bool checkable = true;      // false: it cannot be checked at all (no load balancer URL)
 };
 
 struct ExpectContext {

@@ -18,15 +18,11 @@ struct Endpoint {
   std::string url() const { return scheme + "://" + net::format_endpoint(host, port); }
 };
 
-Endpoint parse_url(const std::string& url) {
-  Endpoint e;
-  size_t s = url.find("://");
-  e.scheme = url.substr(0, s);
-  std::string rest = url.substr(s + 3);
-  size_t colon = rest.rfind(':');
-  e.host = rest.substr(0, colon);
-  if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
-  e.port = std::stoi(rest.substr(colon + 1));
+// `url` was checked by the scenario's validation; port 0 becomes a free port.
+Endpoint parse_url(const std::string& url, std::string_view scheme) {
+  std::optional<LbUrl> u = parse_lb_url(url, scheme, true);
+  if (!u) throw std::runtime_error(lb_url_problem(url, scheme, true));
+  Endpoint e{std::string(scheme), u->host, u->port};
   if (e.port == 0) {
     int fd = net::listen_on(e.host, 0, 1);
     e.port = net::local_port(fd);
@@ -73,14 +69,14 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   g["DTRSIM_CA_FILE"] = ca_file;
   std::vector<std::pair<std::string, int>> endpoints;
   if (!spec.http_url.empty()) {
-    Endpoint e = parse_url(spec.http_url);
+    Endpoint e = parse_url(spec.http_url, "http");
     g["DTRSIM_LB_HTTP_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTP_PORT"] = std::to_string(e.port);
     http_url_ = e.url();
     endpoints.push_back({e.host, e.port});
   }
   if (!spec.https_url.empty()) {
-    Endpoint e = parse_url(spec.https_url);
+    Endpoint e = parse_url(spec.https_url, "https");
     g["DTRSIM_LB_HTTPS_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTPS_PORT"] = std::to_string(e.port);
     https_url_ = e.url();

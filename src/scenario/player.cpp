@@ -63,6 +63,40 @@ void sleep_until(Steady::time_point t, const PlayOptions& o) {
   }
 }
 
+// Fires a command, or checks an expectation (polling it for `within`), into `sr`.
+void run_step(const Step& step, StepReport& sr, PlayReport& report, Cluster& cluster,
+              const PlayOptions& options, Steady::time_point t0) {
+  Steady::time_point step_t0 = Steady::now();
+  if (step.is_command()) {
+    sr.attempts = 1;
+    try {
+      auto warnings = cluster.apply(std::vector<Command>{std::get<Command>(step.action)});
+      sr.ok = true;
+      sr.detail = warnings.empty() ? "done" : "done; warning: " + warnings.front();
+    } catch (const CommandError& e) {
+      sr.detail = e.what();
+    }
+    return;
+  }
+  ExpectContext ctx{cluster, options.lb_http, options.lb_https, report.started_at,
+                    std::chrono::system_clock::now(), options.substitute};
+  auto deadline = step_t0 + step.within.value_or(Millis{0});
+  for (;;) {
+    ++sr.attempts;
+    Outcome o = evaluate(std::get<Expectation>(step.action), ctx);
+    sr.ok = o.ok;
+    sr.detail = o.detail;
+    sr.measured = o.measured;
+    if (o.measured.is_object() && o.measured.contains("answered")) {
+      std::map<std::string, int> row = o.measured["answered"].get<std::map<std::string, int>>();
+      if (int failed = o.measured.value("failures", 0)) row["failed"] = failed;
+      report.traffic.push_back({ms_since(t0), row});
+    }
+    if (o.ok || !o.checkable || Steady::now() >= deadline || aborted(options)) break;
+    sleep_until(Steady::now() + options.poll_interval, options);
+  }
+}
+
 } // namespace
 
 int PlayReport::expectations() const {
@@ -103,33 +137,14 @@ PlayReport play(const Scenario& scenario, Cluster& cluster, const PlayOptions& o
       sr.started_ms = ms_since(t0);
       sr.lateness_ms = sr.started_ms - static_cast<double>(step.at.count());
       Steady::time_point step_t0 = Steady::now();
-      if (step.is_command()) {
-        sr.attempts = 1;
-        try {
-          auto warnings = cluster.apply(std::vector<Command>{std::get<Command>(step.action)});
-          sr.ok = true;
-          sr.detail = warnings.empty() ? "done" : "done; warning: " + warnings.front();
-        } catch (const CommandError& e) {
-          sr.detail = e.what();
-        }
-      } else {
-        ExpectContext ctx{cluster, options.lb_http, options.lb_https, report.started_at,
-                          std::chrono::system_clock::now(), options.substitute};
-        auto deadline = step_t0 + step.within.value_or(Millis{0});
-        for (;;) {
-          ++sr.attempts;
-          Outcome o = evaluate(std::get<Expectation>(step.action), ctx);
-          sr.ok = o.ok;
-          sr.detail = o.detail;
-          sr.measured = o.measured;
-          if (o.measured.is_object() && o.measured.contains("answered")) {
-            std::map<std::string, int> row = o.measured["answered"].get<std::map<std::string, int>>();
-            if (int failed = o.measured.value("failures", 0)) row["failed"] = failed;
-            report.traffic.push_back({ms_since(t0), row});
-          }
-          if (o.ok || Steady::now() >= deadline || aborted(options)) break;
-          sleep_until(Steady::now() + options.poll_interval, options);
-        }
+      try {
+        run_step(step, sr, report, cluster, options, t0);
+      } catch (const std::exception& e) {
+        sr.ok = false;  // nothing a step does may end the run: it fails, with the reason
+        sr.detail = (step.is_command() ? "" : "could not be checked: ") + std::string(e.what());
+      } catch (...) {
+        sr.ok = false;
+        sr.detail = "failed with an unknown error";
       }
       sr.elapsed_ms = ms_since(step_t0);
       report.steps.push_back(sr);

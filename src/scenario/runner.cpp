@@ -38,8 +38,14 @@ void write_report(const std::string& file, const std::string& text, std::ostream
 int run_scenario(const std::string& file, const RunnerOptions& o) {
   std::ostream& out = o.out ? *o.out : std::cout;
   std::ostream& err = o.err ? *o.err : std::cerr;
+  if (auto bad = check_lb_flags(o.lb_http, o.lb_https); !bad.empty()) {
+    for (const auto& e : bad) err << "dtrsim: " << e << "\n";
+    err << "dtrsim: nothing was started\n";
+    return 2;
+  }
   ScenarioCheck check;
-  check.lb_urls_given = !o.lb_http.empty() || !o.lb_https.empty();
+  check.lb_http = o.lb_http;
+  check.lb_https = o.lb_https;
   LoadedScenario loaded = load_scenario(file, check);
   if (!loaded.scenario) {
     for (const auto& e : loaded.errors) err << e << "\n";

@@ -78,17 +78,6 @@ ClusterConfig parse_cluster(const json* j, const std::string& base_dir, Errors& 
   return c;
 }
 
-bool valid_url(const std::string& url, const std::string& scheme) {
-  std::string prefix = scheme + "://";
-  if (url.rfind(prefix, 0) != 0) return false;
-  std::string rest = url.substr(prefix.size());
-  size_t colon = rest.rfind(':');
-  if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos) return false;
-  std::string port = rest.substr(colon + 1);
-  return !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
-         std::stoi(port) <= 65535;
-}
-
 std::optional<LoadBalancerSpec> parse_load_balancer(const json* j, Errors& errors) {
   if (!j) return std::nullopt;
   LoadBalancerSpec lb;
@@ -98,8 +87,8 @@ std::optional<LoadBalancerSpec> parse_load_balancer(const json* j, Errors& error
   if (auto v = r.string("cwd")) lb.cwd = *v;
   for (auto [key, scheme, out] : {std::tuple{"http", "http", &lb.http_url}, {"https", "https", &lb.https_url}})
     if (auto v = r.string(key)) {
-      if (valid_url(*v, scheme)) *out = *v;
-      else errors.add(r.path(key), "\"" + *v + "\" is not " + scheme + "://ADDRESS:PORT (port 0: pick a free one)");
+      *out = *v;  // kept when wrong, so that the steps on that port are not reported as well
+      if (!parse_lb_url(*v, scheme, true)) errors.add(r.path(key), lb_url_problem(*v, scheme, true));
     }
   if (lb.http_url.empty() && lb.https_url.empty() && !r.get("http") && !r.get("https"))
     errors.add("load_balancer", "needs \"http\" or \"https\": where the load balancer listens");
@@ -172,6 +161,28 @@ std::optional<Step> parse_step(const json& j, size_t index, Errors& errors) {
   return step;
 }
 
+// A via-lb step needs a URL for its port: the scenario's load balancer's, or --lb-http/--lb-https.
+void check_lb_url(const Step& step, const std::optional<LoadBalancerSpec>& lb, const ScenarioCheck& check,
+                  Errors& errors) {
+  if (step.is_command() || !std::holds_alternative<expect::ViaLb>(std::get<Expectation>(step.action))) return;
+  Port port = std::get<expect::ViaLb>(std::get<Expectation>(step.action)).port;
+  std::string path = "steps[" + std::to_string(step.index) + "].expect";
+  if (!lb && check.lb_http.empty() && check.lb_https.empty()) {
+    errors.add(path + ".via", "needs a load balancer: add \"load_balancer\" to the scenario or pass "
+                              "--lb-http/--lb-https");
+    return;
+  }
+  bool https = port == Port::https;
+  if (!(lb ? (https ? lb->https_url : lb->http_url) : std::string()).empty() ||
+      !(https ? check.lb_https : check.lb_http).empty())
+    return;
+  std::string name(port_name(port));
+  errors.add(path + ".port", "no load balancer URL for " + name +
+                                 (step.source["expect"].contains("port") ? "" : " (the default port)") + ": " +
+                                 (lb ? "add \"" + name + "\" to \"load_balancer\" or pass --lb-" + name
+                                     : "pass --lb-" + name));
+}
+
 // Replays the commands on the cluster the scenario starts with, so that a step naming
 // "replica-4" before the join that creates it is reported.
 void check_timeline(const Scenario& s, const ClusterConfig& cluster, Errors& errors) {
@@ -239,22 +250,12 @@ LoadedScenario parse_scenario(const json& j, const std::string& file, const std:
                    format_duration(step->at) + " is before the previous step's " +
                        format_duration(*last) + " (steps run in order)");
       last = step->at;
-      if (!step->is_command() && std::holds_alternative<expect::ViaLb>(std::get<Expectation>(step->action))) {
-        const auto& lb = std::get<expect::ViaLb>(std::get<Expectation>(step->action));
-        if (!s.load_balancer && !check.lb_urls_given)
-          errors.add("steps[" + std::to_string(i) + "].expect.via",
-                     "needs a load balancer: add \"load_balancer\" to the scenario or pass "
-                     "--lb-http/--lb-https");
-        else if (s.load_balancer && (lb.port == Port::https ? s.load_balancer->https_url
-                                                            : s.load_balancer->http_url).empty())
-          errors.add("steps[" + std::to_string(i) + "].expect.port",
-                     "the load balancer has no " + std::string(port_name(lb.port)) + " URL");
-      }
+      if (!check.running_cluster) check_lb_url(*step, s.load_balancer, check, errors);
       s.steps.push_back(std::move(*step));
     }
   }
   r.finish("name, description, cluster, load_balancer, steps");
-  if (errors.size() == 0) check_timeline(s, check.cluster_override.value_or(s.cluster), errors);
+  if (errors.size() == 0) check_timeline(s, check.running_cluster.value_or(s.cluster), errors);
   out.errors = errors.list();
   if (out.errors.empty()) out.scenario = std::move(s);
   return out;

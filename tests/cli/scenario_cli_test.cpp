@@ -39,3 +39,22 @@ TEST_CASE("dtrsim run --scenario plays the commands and keeps serving", "[integr
   CHECK(invalid.wait() == 2);
   CHECK_THAT(invalid.err(), Catch::Contains("steps[0].replica: no replica \"2\""));
 }
+
+TEST_CASE("dtrsim run --scenario reports the via-lb steps it cannot check and keeps serving",
+          "[integration][cli]") {
+  std::string file = src("scenarios/lb/haproxy-replica-stopped.json");
+  Process p({DTRSIM_BINARY, "run", "--http-port", "0", "--https-port", "0", "--control", "none",
+             "--sequential-ids", "--scenario", file});
+  REQUIRE(wait_until([&] { return p.out().find("still serving") != std::string::npos || !p.running(); },
+                     std::chrono::seconds(40)));
+  CHECK_THAT(p.out(), Catch::Contains("expect lb https /_ping x12 reaches [1,2,3]  FAIL"));
+  CHECK_THAT(p.out(), Catch::Contains("not checkable: no load balancer URL for https (pass --lb-https)"));
+  CHECK_THAT(p.out(), Catch::Contains("not checkable: no load balancer URL for http (pass --lb-http)"));
+  CHECK_THAT(p.out(), Catch::Contains("stop replica=3  ok"));
+  CHECK(p.running());
+  p.signal(SIGTERM);
+  CHECK(p.wait() == 0);
+  Process bad({DTRSIM_BINARY, "run", "--control", "none", "--scenario", file, "--lb-https", "notaurl"});
+  CHECK(bad.wait() == 2);
+  CHECK_THAT(bad.err(), Catch::Contains("dtrsim: --lb-https: \"notaurl\" is not https://ADDRESS:PORT"));
+}

@@ -2,16 +2,25 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "dtrsim/scenario.hpp"
 
 using namespace dtrsim;
+using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 std::string src(const std::string& p) { return std::string(DTRSIM_SOURCE_DIR) + "/" + p; }
 std::vector<std::string> errors_of(const std::string& file) {
   return load_scenario(src("tests/scenario/" + file)).errors;
+}
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 std::string prefixed(const std::string& file, const std::string& error) {
   return src("tests/scenario/" + file) + ": " + error;
@@ -48,6 +57,12 @@ TEST_CASE("bad scenarios get every error with file, JSON path and problem", "[sc
       {"bad/three-errors.json",
        {"cluster.replicas: must be an integer from 1 to 64 (got 0)",
         "steps[0].at: \"soon\" is not a duration (use 5s, 250ms, 2m)", "steps[1].replica: is required"}},
+      {"bad/lb-url-port.json",
+       {"load_balancer.https: \"https://127.0.0.1:99999\" is not https://ADDRESS:PORT (ADDRESS: an IP address, "
+        "[IPv6] or localhost; PORT: 1-65535, or 0 to pick a free one)"}},
+      {"bad/lb-url-host.json",
+       {"load_balancer.http: \"http://lb.example.com:8080\" is not http://ADDRESS:PORT (ADDRESS: an IP address, "
+        "[IPv6] or localhost; PORT: 1-65535, or 0 to pick a free one)"}},
       {"bad-semantic/out-of-order.json", {"steps[1].at: 3s is before the previous step's 5s (steps run in order)"}},
       {"bad-semantic/unknown-replica.json",
        {"steps[0].replica: no replica \"replica-9\"",
@@ -70,9 +85,50 @@ TEST_CASE("bad scenarios get every error with file, JSON path and problem", "[sc
     }
 }
 
-TEST_CASE("a via-lb expectation is valid when load balancer URLs will be given", "[scenario]") {
+TEST_CASE("a via-lb expectation needs a load balancer URL for its port", "[scenario]") {
+  std::string file = src("tests/scenario/bad-semantic/lb-without-balancer.json");
+  ScenarioCheck https;
+  https.lb_https = "https://127.0.0.1:8443";
+  CHECK(load_scenario(file, https).errors.empty());
+  ScenarioCheck http_only;
+  http_only.lb_http = "http://127.0.0.1:8080";
+  CHECK(load_scenario(file, http_only).errors ==
+        std::vector<std::string>{file + ": steps[0].expect.port: no load balancer URL for https (the default port): "
+                                        "pass --lb-https"});
+  // The file's load balancer listens on HTTP only.
+  json j = json::parse(read_text(file));
+  j["load_balancer"] = {{"command", {"true"}}, {"http", "http://127.0.0.1:0"}};
+  j["steps"].push_back({{"at", "1s"}, {"expect", {{"via", "lb"}, {"port", "https"}}}});
+  j["steps"].push_back({{"at", "1s"}, {"expect", {{"via", "lb"}, {"port", "http"}}}});
+  CHECK(parse_scenario(j, "lb.json", ".").errors ==
+        std::vector<std::string>{
+            "lb.json: steps[0].expect.port: no load balancer URL for https (the default port): add \"https\" to "
+            "\"load_balancer\" or pass --lb-https",
+            "lb.json: steps[1].expect.port: no load balancer URL for https: add \"https\" to \"load_balancer\" or "
+            "pass --lb-https"});
+  CHECK(parse_scenario(j, "lb.json", ".", https).errors.empty());
+}
+
+TEST_CASE("load balancer URLs are ADDRESS:PORT with an IP address and a port in range", "[scenario]") {
+  CHECK(parse_lb_url("https://127.0.0.1:8443", "https", false)->port == 8443);
+  CHECK(parse_lb_url("http://[::1]:80", "http", false)->host == "::1");
+  CHECK(parse_lb_url("http://localhost:65535", "http", false)->host == "localhost");
+  CHECK(parse_lb_url("http://127.0.0.1:0", "http", true)->port == 0);
+  for (const char* bad : {"", "notaurl", "http://127.0.0.1:0", "https://127.0.0.1:8443", "http://127.0.0.1",
+                          "http://127.0.0.1:99999", "http://127.0.0.1:08080", "http://lb.example.com:80",
+                          "http://:80", "http://127.0.0.1:80/", "http://::1:80", "http://127.0.0.1:-1"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_lb_url(bad, "http", false));
+  }
+  CHECK(check_lb_flags("", "").empty());
+  CHECK(check_lb_flags("http://127.0.0.1:8080", "notaurl") ==
+        std::vector<std::string>{"--lb-https: \"notaurl\" is not https://ADDRESS:PORT (ADDRESS: an IP address, "
+                                 "[IPv6] or localhost; PORT: 1-65535)"});
+}
+
+TEST_CASE("dtrsim run --scenario reports via-lb steps without a URL when they are played", "[scenario]") {
   ScenarioCheck check;
-  check.lb_urls_given = true;
+  check.running_cluster = ClusterConfig{};
   CHECK(load_scenario(src("tests/scenario/bad-semantic/lb-without-balancer.json"), check).errors.empty());
 }
 
@@ -80,7 +136,7 @@ TEST_CASE("dtrsim run --scenario checks the steps against the running cluster", 
   ScenarioCheck check;
   ClusterConfig two;
   two.replicas = 2;
-  check.cluster_override = two;
+  check.running_cluster = two;
   auto errors = load_scenario(src("scenarios/replica-stopped.json"), check).errors;
   REQUIRE_FALSE(errors.empty());
   CHECK_THAT(errors.front(), Catch::EndsWith("steps[0].replica: no replica \"3\" (replicas are numbered from 1)"));

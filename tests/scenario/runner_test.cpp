@@ -127,3 +127,45 @@ TEST_CASE("Ctrl-C stops the load balancer and the replicas", "[integration][scen
   CHECK_THAT(p.err(), Catch::Contains("interrupted"));
   CHECK_FALSE(process_exists_with("backlog=27182"));
 }
+
+TEST_CASE("load balancer URLs from the command line are checked before anything starts",
+          "[integration][scenario]") {
+  std::string file = src("tests/scenario/bad-semantic/lb-without-balancer.json");
+  Process bad({DTRSIM_BINARY, "scenario", "run", file, "--lb-https", "notaurl"});
+  CHECK(bad.wait() == 2);
+  CHECK(bad.err() ==
+        "dtrsim: --lb-https: \"notaurl\" is not https://ADDRESS:PORT (ADDRESS: an IP address, [IPv6] or "
+        "localhost; PORT: 1-65535)\ndtrsim: nothing was started\n");
+  CHECK(bad.out().empty());
+  // A step on the default port (https) with only an HTTP URL.
+  Process wrong_port({DTRSIM_BINARY, "scenario", "run", file, "--lb-http", "http://127.0.0.1:9"});
+  CHECK(wrong_port.wait() == 2);
+  CHECK_THAT(wrong_port.err(), Catch::Contains(file + ": steps[0].expect.port: no load balancer URL for https "
+                                                      "(the default port): pass --lb-https"));
+  CHECK(wrong_port.out().empty());
+  Process validate({DTRSIM_BINARY, "scenario", "validate", "--lb-http", "http://127.0.0.1:99999", file});
+  CHECK(validate.wait() == 2);
+  CHECK_THAT(validate.err(), Catch::Contains("dtrsim: --lb-http: \"http://127.0.0.1:99999\" is not http://ADDRESS:PORT"));
+  Process validate_ok({DTRSIM_BINARY, "scenario", "validate", "--lb-https", "https://127.0.0.1:8443", file});
+  CHECK(validate_ok.wait() == 0);
+}
+
+TEST_CASE("an expectation that cannot be checked fails its step and the run goes on",
+          "[integration][scenario]") {
+  TempDir dir;
+  json s = {{"name", "unknown-variable"},
+            {"description", "a stats socket path with a variable dtrsim does not have"},
+            {"cluster", {{"replicas", 1}}},
+            {"steps", json::array({{{"at", "0s"},
+                                    {"expect", {{"haproxy", {{"socket", "${NO_SUCH_VARIABLE}/admin.sock"},
+                                                             {"backend", "b"}, {"server", "s"}, {"status", "UP"}}}}}},
+                                   {{"at", "0s"}, {"expect", {{"replica", 1}, {"status", 200}}}}})}};
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "unknown-variable.json", s), "--run-dir",
+             dir.file("run"), "--json", dir.file("report.json")});
+  CHECK(p.wait(std::chrono::seconds(20)) == 1);
+  CHECK_THAT(p.out(), Catch::Contains("FAIL: could not be checked: unknown variable ${NO_SUCH_VARIABLE}"));
+  json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["result"] == "failed");
+  REQUIRE(report["steps"].size() == 2);
+  CHECK(report["steps"][1]["ok"] == true);
+}
