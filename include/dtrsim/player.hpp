@@ -58,11 +58,12 @@ struct PlayOptions {
 
 PlayReport play(const Scenario& scenario, Cluster& cluster, const PlayOptions& options);
 
-// Reports of a play.
+// Reports of a play. The documents are valid UTF-8 whatever the replicas and the load balancer
+// wrote (invalid sequences become U+FFFD), and building them does not throw.
 std::string step_line(const StepReport& s);
 std::string summary_table(const PlayReport& r);
 std::string junit_xml(const PlayReport& r);
-nlohmann::json report_json(const PlayReport& r);
+std::string report_json(const PlayReport& r);  // the --json document
 std::string html_timeline(const PlayReport& r);
 
 } // namespace dtrsim

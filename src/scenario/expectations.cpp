@@ -14,6 +14,7 @@
 #include "../net/http_probe.hpp"
 #include <openssl/x509_vfy.h>
 #include "dtrsim/text.hpp"
+#include "utf8.hpp"
 
 namespace dtrsim {
 namespace {
@@ -24,9 +25,7 @@ const ReplicaState& replica_of(const ClusterState& s, const ReplicaSelector& sel
   return *s.find(resolve_replicas(s, sel).front());
 }
 
-std::string body_excerpt(const std::string& body) {
-  return body.size() > 160 ? body.substr(0, 157) + "..." : body;
-}
+std::string body_excerpt(const std::string& body) { return utf8_excerpt(body, 160); }
 
 long verify_code(const std::string& name) {
   if (name == "expired") return X509_V_ERR_CERT_HAS_EXPIRED;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "dtrsim/player.hpp"
+#include "utf8.hpp"
 
 namespace dtrsim {
 namespace {
@@ -13,9 +14,13 @@ std::string seconds(double ms, int decimals = 2) {
   return buf;
 }
 
+// Text for XML and HTML: valid UTF-8, markup escaped, and nothing XML 1.0 forbids (control
+// characters, U+FFFE, U+FFFF).
 std::string xml_escape(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  std::string text = valid_utf8(s);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -23,11 +28,23 @@ std::string xml_escape(const std::string& s) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += ' ';
+        } else if (text.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < text.size() &&
+                   (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+          out += "\xEF\xBF\xBD";  // U+FFFE and U+FFFF are not XML characters
+          i += 2;
+        } else {
+          out += c;
+        }
     }
   }
   return out;
+}
+
+// JSON text that cannot throw: invalid UTF-8 in any string becomes U+FFFD.
+std::string json_text(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string verdict(const StepReport& s) {
@@ -100,7 +117,7 @@ std::string junit_xml(const PlayReport& r) {
         << xml_escape(s.summary) << "\" time=\"" << s.elapsed_ms / 1000.0 << "\">\n";
     if (!s.ok)
       out << "      <" << (s.is_command ? "error" : "failure") << " message=\""
-          << xml_escape(s.detail) << "\">" << xml_escape(s.detail + "\n" + s.measured.dump(2))
+          << xml_escape(s.detail) << "\">" << xml_escape(s.detail + "\n" + json_text(s.measured, 2))
           << "</" << (s.is_command ? "error" : "failure") << ">\n";
     else
       out << "      <system-out>" << xml_escape(s.detail) << "</system-out>\n";
@@ -113,7 +130,7 @@ std::string junit_xml(const PlayReport& r) {
   return out.str();
 }
 
-nlohmann::json report_json(const PlayReport& r) {
+std::string report_json(const PlayReport& r) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : r.steps) {
     nlohmann::json j = {{"index", s.index},
@@ -143,7 +160,7 @@ nlohmann::json report_json(const PlayReport& r) {
                         {"failures", r.failures()},
                         {"steps", steps}};
   if (!r.runtime_error.empty()) out["error"] = r.runtime_error;
-  return out;
+  return json_text(out, 2) + "\n";
 }
 
 std::string html_timeline(const PlayReport& r) {

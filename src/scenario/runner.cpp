@@ -26,11 +26,15 @@ std::string absolute(const std::string& path) {
   return ::realpath(path.c_str(), buf) ? std::string(buf) : path;
 }
 
-void write_report(const std::string& file, const std::string& text, std::ostream& err) {
-  if (file.empty()) return;
-  std::ofstream out(file);
-  if (!out) err << "dtrsim: cannot write " << file << "\n";
-  out << text;
+// Each report that was asked for (and only those).
+void write_reports(const RunnerOptions& o, const PlayReport& r, std::ostream& err) {
+  for (auto [file, render] : {std::pair{&o.junit_file, &junit_xml}, {&o.json_file, &report_json},
+                              {&o.html_file, &html_timeline}}) {
+    if (file->empty()) continue;
+    std::ofstream out(*file);
+    if (!out) err << "dtrsim: cannot write " << *file << "\n";
+    out << render(r);
+  }
 }
 
 } // namespace
@@ -71,8 +75,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
       std::filesystem::remove_all(run_dir, ec);
     }
     failed_start.runtime_error = why;
-    write_report(o.junit_file, junit_xml(failed_start), err);
-    write_report(o.json_file, report_json(failed_start).dump(2) + "\n", err);
+    write_reports(o, failed_start, err);
     return 3;
   };
 
@@ -128,9 +131,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     if (control) control->stop();
     cluster.stop();
     out << summary_table(report) << std::flush;
-    write_report(o.junit_file, junit_xml(report), err);
-    write_report(o.json_file, report_json(report).dump(2) + "\n", err);
-    write_report(o.html_file, html_timeline(report), err);
+    write_reports(o, report, err);
     if (own_run_dir && report.passed()) {
       std::error_code ec;
       std::filesystem::remove_all(run_dir, ec);

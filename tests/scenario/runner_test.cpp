@@ -169,3 +169,44 @@ TEST_CASE("an expectation that cannot be checked fails its step and the run goes
   REQUIRE(report["steps"].size() == 2);
   CHECK(report["steps"][1]["ok"] == true);
 }
+
+namespace {
+// The reports a CI server reads must parse, whatever bytes the replicas and the load balancer wrote.
+void check_reports_parse(const TempDir& dir) {
+  Process xml({"/usr/bin/python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1]); print('ok')",
+               dir.file("junit.xml")});
+  CHECK(xml.wait() == 0);
+  CHECK(xml.out() == "ok\n");
+  CHECK_NOTHROW(json::parse(read_file(dir.file("report.json"))));
+}
+} // namespace
+
+TEST_CASE("bytes that are not UTF-8 do not break the reports", "[integration][scenario]") {
+  TempDir dir;
+  const std::string fffd = "\xEF\xBF\xBD";
+  // The end of the load balancer's log, quoted in the reports, has a 0xFF byte.
+  Process dies({DTRSIM_BINARY, "scenario", "run",
+                write_scenario(dir, "dies.json", with_lb({"sh", "-c", "printf 'bad \\377 byte\\n'; exit 4"})),
+                "--junit", dir.file("junit.xml"), "--json", dir.file("report.json")});
+  CHECK(dies.wait(std::chrono::seconds(20)) == 3);
+  check_reports_parse(dir);
+  CHECK_THAT(json::parse(read_file(dir.file("report.json")))["error"].get<std::string>(),
+             Catch::Contains("| bad " + fffd + " byte"));
+  CHECK_THAT(read_file(dir.file("junit.xml")), Catch::Contains("| bad " + fffd + " byte"));
+
+  // A body whose excerpt would end in the middle of a character.
+  std::string body = "xy";
+  for (int i = 0; i < 100; ++i) body += "\xC3\xA9";
+  json s = {{"name", "multibyte"},
+            {"description", "a long body of two-byte characters"},
+            {"cluster", {{"replicas", 1}}},
+            {"steps", json::array({{{"at", "0s"}, {"do", "fault"}, {"replica", 1},
+                                    {"fault", {{"type", "status"}, {"code", 500}, {"body", body}}}},
+                                   {{"at", "0s"}, {"expect", {{"replica", 1}, {"body_contains", "nope"}}}}})}};
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "multibyte.json", s), "--run-dir",
+             dir.file("run"), "--junit", dir.file("junit.xml"), "--json", dir.file("report.json")});
+  CHECK(p.wait(std::chrono::seconds(20)) == 1);
+  check_reports_parse(dir);
+  std::string excerpt = json::parse(read_file(dir.file("report.json")))["steps"][1]["measured"]["body"];
+  CHECK(excerpt == body.substr(0, 156) + "...");
+}
