@@ -58,3 +58,21 @@ TEST_CASE("dtrsim run --scenario reports the via-lb steps it cannot check and ke
   CHECK(bad.wait() == 2);
   CHECK_THAT(bad.err(), Catch::Contains("dtrsim: --lb-https: \"notaurl\" is not https://ADDRESS:PORT"));
 }
+
+TEST_CASE("dtrsim scenario validate prints every independent error of a file in one run",
+          "[integration][cli]") {
+  std::string file = src("tests/scenario/bad/many-errors.json");
+  Process p({DTRSIM_BINARY, "scenario", "validate", file});
+  CHECK(p.wait() == 2);
+  for (const char* e : {"description: must be a string (got 42)", "cluster.dtr_fqdn: must be a string (got 7)",
+                        "cluster.heartbeat: \"fast\" is not a duration",
+                        "steps[0].sevice: unknown field for \"fail\" (expected replica, service, error, at, note)",
+                        "steps[0].service: unknown service \"redis\"", "steps[1].replica: no replica \"9\"",
+                        "steps[2].expect.stauts: unknown key", "steps[3].expect.replica: no replica \"7\"",
+                        "steps[4].fault.ms: must be an integer from 0 to 3600000 (got -1)",
+                        "steps[5].within: only expectations poll", "steps[6].within: \"1 s\" is not a duration"})
+    CHECK_THAT(p.err(), Catch::Contains(file + ": " + e));
+  Process run({DTRSIM_BINARY, "scenario", "run", file});
+  CHECK(run.wait() == 2);
+  CHECK_THAT(run.err(), Catch::Contains("dtrsim: 11 errors in " + file + "; nothing was started"));
+}
