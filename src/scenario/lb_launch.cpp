@@ -61,7 +61,7 @@ TemplateVars cluster_variables(const Cluster& cluster) {
 }
 
 LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const std::string& base_dir,
-                   const std::string& run_dir, const std::string& ca_file)
+                   const std::string& run_dir, const std::string& ca_file, const std::atomic<bool>* abort)
     : vars_(cluster_variables(cluster)) {
   auto& g = vars_.global;
   g["DTRSIM_RUN_DIR"] = run_dir;
@@ -101,7 +101,7 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   program_ = argv.front();
   log_ = run_dir + "/load-balancer.log";
   process_.start(argv, join_path(base_dir, substitute(spec.cwd, g)), env, log_);
-  process_.wait_ready(endpoints, spec.ready_timeout);
+  process_.wait_ready(endpoints, spec.ready_timeout, abort);
 }
 
 } // namespace dtrsim

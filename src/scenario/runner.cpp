@@ -68,13 +68,14 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
   failed_start.started_at = std::chrono::system_clock::now();
   std::string run_dir = o.run_dir;
   bool own_run_dir = run_dir.empty();
-  auto fail_run = [&](const std::string& why) {
+  auto fail_run = [&](const std::string& why, bool interrupted = false) {
     err << "dtrsim: " << why << "\n";
     if (own_run_dir && !run_dir.empty()) {
       std::error_code ec;
       std::filesystem::remove_all(run_dir, ec);
     }
-    failed_start.runtime_error = why;
+    if (interrupted) failed_start.aborted = true;
+    else failed_start.runtime_error = why;
     write_reports(o, failed_start, err);
     return 3;
   };
@@ -103,7 +104,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     vars.global["DTRSIM_SCENARIO_DIR"] = s.base_dir;
     vars.global["DTRSIM_CA_FILE"] = ca_file;
     if (s.load_balancer) {
-      lb = std::make_unique<LbLaunch>(cluster, *s.load_balancer, s.base_dir, run_dir, ca_file);
+      lb = std::make_unique<LbLaunch>(cluster, *s.load_balancer, s.base_dir, run_dir, ca_file, o.abort);
       vars = lb->vars();
       out << "  load balancer: " << lb->program() << " (pid " << lb->process().pid() << ", log "
           << lb->log_file() << ")";
@@ -140,6 +141,8 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     }
     if (!report.runtime_error.empty() || report.aborted) return 3;
     return report.passed() ? 0 : 1;
+  } catch (const LbWaitInterrupted& e) {
+    return fail_run(e.what(), true);
   } catch (const StartError& e) {
     return fail_run(e.what());
   } catch (const std::runtime_error& e) {

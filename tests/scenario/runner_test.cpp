@@ -210,3 +210,17 @@ TEST_CASE("bytes that are not UTF-8 do not break the reports", "[integration][sc
   std::string excerpt = json::parse(read_file(dir.file("report.json")))["steps"][1]["measured"]["body"];
   CHECK(excerpt == body.substr(0, 156) + "...");
 }
+
+TEST_CASE("Ctrl-C while waiting for the load balancer to listen stops it at once",
+          "[integration][scenario]") {
+  TempDir dir;
+  std::string file = write_scenario(dir, "never-listens.json", with_lb({"sleep", "27.1828"}, "60s"));
+  Process p({DTRSIM_BINARY, "scenario", "run", file, "--junit", dir.file("junit.xml")});
+  REQUIRE(wait_until([] { return process_exists_with("sleep 27.1828"); }, std::chrono::seconds(20)));
+  auto interrupted = std::chrono::steady_clock::now();
+  p.signal(SIGINT);
+  CHECK(p.wait(std::chrono::seconds(10)) == 3);
+  CHECK(std::chrono::steady_clock::now() - interrupted < std::chrono::seconds(5));  // not the 60 s wait
+  CHECK_THAT(p.err(), Catch::Contains("dtrsim: interrupted while waiting for the load balancer to listen"));
+  CHECK_FALSE(process_exists_with("sleep 27.1828"));
+}
