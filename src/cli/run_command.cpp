@@ -46,7 +46,9 @@ class BackgroundScenario {
           };
           PlayReport report = play(s, cluster, o);
           std::lock_guard<std::mutex> lock(out_m);
-          std::cout << summary_table(report) << "dtrsim: the scenario is over; still serving." << std::endl;
+          std::cout << summary_table(report);
+          if (!report.aborted) std::cout << "dtrsim: the scenario is over; still serving.";
+          std::cout << std::endl;
         }) {}
   ~BackgroundScenario() {
     abort_ = true;

@@ -38,6 +38,8 @@ class LbProcess {
   void stop();
   bool running();
   pid_t pid() const { return pid_; }
+  // Its exit status once running() has seen it exit (128 + N for signal N), -1 before.
+  int exit_status() const { return exit_status_; }
   std::string log_tail(size_t lines = 20) const;
 
  private:

@@ -73,8 +73,7 @@ std::string step_line(const StepReport& s) {
 std::string summary_table(const PlayReport& r) {
   std::ostringstream out;
   out << "\nScenario " << r.name << " (" << r.file << "): ";
-  if (!r.runtime_error.empty()) out << "could not run: " << r.runtime_error << "\n";
-  else if (r.aborted) out << "interrupted\n";
+  if (!r.run_error().empty()) out << "ERROR: " << r.run_error() << "\n";
   else out << (r.passed() ? "PASSED" : "FAILED") << " in " << seconds(r.duration_ms) << "\n";
   char line[256];
   std::snprintf(line, sizeof line, "  %-6s %-5s %-9s %-11s %s\n", "RESULT", "STEP", "AT", "TOOK", "WHAT");
@@ -103,7 +102,8 @@ std::string junit_xml(const PlayReport& r) {
       failures += !s.ok;
     }
   }
-  if (!r.runtime_error.empty()) ++tests, ++errors;
+  std::string run_error = r.run_error();
+  if (!run_error.empty()) ++tests, ++errors;
   std::string suite = xml_escape(r.name);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"dtrsim\" tests=\"" << tests << "\" failures=\"" << failures
@@ -123,9 +123,9 @@ std::string junit_xml(const PlayReport& r) {
       out << "      <system-out>" << xml_escape(s.detail) << "</system-out>\n";
     out << "    </testcase>\n";
   }
-  if (!r.runtime_error.empty())
-    out << "    <testcase classname=\"dtrsim." << suite << "\" name=\"run\" time=\"0\">\n"
-        << "      <error message=\"" << xml_escape(r.runtime_error) << "\"/>\n    </testcase>\n";
+  if (!run_error.empty())  // a run that did not complete is an error, whatever its steps said
+    out << "    <testcase classname=\"dtrsim." << suite << "\" name=\"run\" time=\"" << r.duration_ms / 1000.0
+        << "\">\n      <error message=\"" << xml_escape(run_error) << "\"/>\n    </testcase>\n";
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }
@@ -159,7 +159,7 @@ std::string report_json(const PlayReport& r) {
                         {"expectations", r.expectations()},
                         {"failures", r.failures()},
                         {"steps", steps}};
-  if (!r.runtime_error.empty()) out["error"] = r.runtime_error;
+  if (!r.run_error().empty()) out["error"] = r.run_error();
   return json_text(out, 2) + "\n";
 }
 
@@ -214,7 +214,8 @@ std::string html_timeline(const PlayReport& r) {
        << xml_escape(r.name) << "</title>\n<style>body{font:14px sans-serif;margin:1.5em}"
        << "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}table{border-collapse:collapse}"
        << ".FAIL,.ERROR{color:#b00}.PASS{color:#276}</style></head><body>\n<h1>" << xml_escape(r.name)
-       << "</h1>\n<p>" << xml_escape(r.description) << "</p>\n<p>" << (r.passed() ? "Passed" : "Failed")
+       << "</h1>\n<p>" << xml_escape(r.description) << "</p>\n<p>"
+       << (!r.run_error().empty() ? "Error: " + xml_escape(r.run_error()) + ";" : r.passed() ? "Passed" : "Failed")
        << " in " << seconds(r.duration_ms) << ". Health: green 200, red 503, orange 502, grey stopped. "
        << "LB share: the part of each batch of requests through the load balancer that the replica "
        << "answered.</p>\n" << svg.str() << "<table><tr><th>step</th><th>at</th><th>what</th>"

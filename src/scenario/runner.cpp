@@ -125,9 +125,15 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     play_options.abort = o.abort;
     play_options.substitute = [&vars](const std::string& text) { return substitute(text, vars.global); };
     play_options.on_step = [&out](const StepReport& sr) { out << step_line(sr) << std::endl; };
+    auto lb_exited = [&lb]() -> std::string {
+      if (!lb || lb->process().running()) return "";
+      return "the load balancer exited with status " + std::to_string(lb->process().exit_status()) +
+             " during the run; the end of its log:\n" + lb->process().log_tail();
+    };
+    play_options.check_run = lb_exited;
     PlayReport report = play(s, cluster, play_options);
-    if (lb && !lb->process().running())
-      report.runtime_error = "the load balancer exited during the run; the end of its log:\n" + lb->process().log_tail();
+    if (report.runtime_error.empty()) report.runtime_error = lb_exited();  // during the last step
+    if (!report.runtime_error.empty()) err << "dtrsim: " << report.runtime_error << std::flush;
     if (lb) lb->process().stop();
     if (control) control->stop();
     cluster.stop();
@@ -139,7 +145,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     } else {
       out << "  kept " << run_dir << " (rendered configs, load balancer log)\n";
     }
-    if (!report.runtime_error.empty() || report.aborted) return 3;
+    if (!report.run_error().empty()) return 3;
     return report.passed() ? 0 : 1;
   } catch (const LbWaitInterrupted& e) {
     return fail_run(e.what(), true);

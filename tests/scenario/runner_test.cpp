@@ -119,13 +119,43 @@ TEST_CASE("Ctrl-C stops the load balancer and the replicas", "[integration][scen
   json s = with_lb({"socat", "TCP-LISTEN:${DTRSIM_LB_HTTP_PORT},bind=127.0.0.1,fork,reuseaddr,backlog=27182",
                     "TCP:${DTRSIM_REPLICA_1_ADDRESS}:${DTRSIM_REPLICA_1_HTTP_PORT}"});
   s["steps"].push_back({{"at", "30s"}, {"do", "heal"}});
-  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "long.json", s)});
-  REQUIRE(wait_until([&] { return p.out().find("run directory") != std::string::npos; }, std::chrono::seconds(20)));
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "long.json", s), "--run-dir", dir.file("run"),
+             "--junit", dir.file("junit.xml"), "--json", dir.file("report.json")});
+  REQUIRE(wait_until([&] { return p.out().find("PASS") != std::string::npos; }, std::chrono::seconds(20)));
   CHECK(process_exists_with("backlog=27182"));
   p.signal(SIGINT);
   CHECK(p.wait(std::chrono::seconds(10)) == 3);
   CHECK_THAT(p.err(), Catch::Contains("interrupted"));
+  CHECK_THAT(p.out(), Catch::Contains("ERROR: interrupted before the end: 1 of 2 steps ran"));
   CHECK_FALSE(process_exists_with("backlog=27182"));
+  // CI sees an interrupted run as an error, not as a pass.
+  std::string junit = read_file(dir.file("junit.xml"));
+  CHECK_THAT(junit, Catch::Contains("tests=\"2\" failures=\"0\" errors=\"1\""));
+  CHECK_THAT(junit, Catch::Contains("name=\"run\""));
+  CHECK_THAT(junit, Catch::Contains("<error message=\"interrupted before the end: 1 of 2 steps ran\"/>"));
+  json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["result"] == "interrupted");
+  CHECK(report["error"] == "interrupted before the end: 1 of 2 steps ran");
+}
+
+TEST_CASE("a load balancer that dies during the run ends it at once with its exit status",
+          "[integration][scenario]") {
+  TempDir dir;
+  // socat without fork serves one connection (dtrsim's readiness check), then the script exits 5.
+  json s = with_lb({"sh", "-c",
+                    "socat TCP-LISTEN:${DTRSIM_LB_HTTP_PORT},bind=127.0.0.1,reuseaddr "
+                    "TCP:${DTRSIM_REPLICA_1_ADDRESS}:${DTRSIM_REPLICA_1_HTTP_PORT}; echo 'socat is gone'; exit 5"});
+  s["steps"].push_back({{"at", "30s"}, {"do", "heal"}});
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "dies-later.json", s), "--run-dir",
+             dir.file("run"), "--junit", dir.file("junit.xml"), "--json", dir.file("report.json")});
+  CHECK(p.wait(std::chrono::seconds(15)) == 3);  // long before the step at 30 s
+  CHECK_THAT(p.err(), Catch::Contains("dtrsim: the load balancer exited with status 5 during the run; the end of "
+                                      "its log:\n  | socat is gone\n"));
+  CHECK_THAT(read_file(dir.file("junit.xml")),
+             Catch::Contains("<error message=\"the load balancer exited with status 5 during the run"));
+  json report = json::parse(read_file(dir.file("report.json")));
+  CHECK(report["result"] == "error");
+  CHECK_THAT(report["error"].get<std::string>(), Catch::Contains("socat is gone"));
 }
 
 TEST_CASE("load balancer URLs from the command line are checked before anything starts",
@@ -223,4 +253,5 @@ TEST_CASE("Ctrl-C while waiting for the load balancer to listen stops it at once
   CHECK(std::chrono::steady_clock::now() - interrupted < std::chrono::seconds(5));  // not the 60 s wait
   CHECK_THAT(p.err(), Catch::Contains("dtrsim: interrupted while waiting for the load balancer to listen"));
   CHECK_FALSE(process_exists_with("sleep 27.1828"));
+  CHECK_THAT(read_file(dir.file("junit.xml")), Catch::Contains("failures=\"0\" errors=\"1\""));
 }
