@@ -270,7 +270,10 @@ LoadedScenario parse_scenario(const json& j, const std::string& file, const std:
     out.errors = errors.list();
     return out;
   }
-  if (auto v = r.string("name", true)) s.name = *v;
+  if (auto v = r.string("name", true)) {
+    s.name = *v;
+    if (v->empty()) errors.add("name", "must not be empty (reports and JUnit name the run by it)");
+  }
   if (auto v = r.string("description", true)) s.description = *v;
   bool replicas_known = false;
   s.cluster = parse_cluster(r.get("cluster"), base_dir, errors, replicas_known);

@@ -41,6 +41,16 @@ TEST_CASE("every shipped scenario is valid", "[scenario]") {
   CHECK(count >= 27);
 }
 
+TEST_CASE("the edge cases the schema accepts are valid", "[scenario]") {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(src("tests/scenario/good"))) {
+    INFO(entry.path().string());
+    CHECK(load_scenario(entry.path().string()).errors.empty());
+    ++count;
+  }
+  CHECK(count > 0);
+}
+
 TEST_CASE("bad scenarios get every error with file, JSON path and problem", "[scenario]") {
   std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
       {"bad/bad-duration.json", {"steps[1].at: \"5 s\" is not a duration (use 5s, 250ms, 2m)"}},
@@ -81,6 +91,12 @@ TEST_CASE("bad scenarios get every error with file, JSON path and problem", "[sc
         "cluster.dtr_version: unknown version \"9.9\" (one of 2.0, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6, 2.7, 2.8, 2.9, "
         "msr-2.8, msr-2.9, msr-3)",
         "cluster.replica_ids: 1 ids for 3 replicas"}},
+      {"bad/sub-millisecond.json",
+       {"steps[0].at: \"0.5ms\" is not a duration (use 5s, 250ms, 2m)",
+        "steps[1].at: \"1.0005s\" is not a duration (use 5s, 250ms, 2m)"}},
+      {"bad/empty-name.json", {"name: must not be empty (reports and JUnit name the run by it)"}},
+      {"bad/zero-durations.json",
+       {"cluster.heartbeat: must be at least 10ms", "steps[0].fault.duration: \"0s\" is not a duration (use 5s, 250ms, 2m)"}},
       {"bad-semantic/out-of-order.json", {"steps[1].at: 3s is before the previous step's 5s (steps run in order)"}},
       {"bad-semantic/unknown-replica.json",
        {"steps[0].replica: no replica \"replica-9\"",
