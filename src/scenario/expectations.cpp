@@ -21,8 +21,30 @@ namespace {
 
 using nlohmann::json;
 
+// The one replica `sel` names ("*" is expanded by every_replica before).
 const ReplicaState& replica_of(const ClusterState& s, const ReplicaSelector& sel) {
   return *s.find(resolve_replicas(s, sel).front());
+}
+
+// An expectation of one replica that names "*" holds when it holds for each replica of the
+// cluster at that moment: it is checked once per replica, with one entry per replica in
+// `measured`. `set` points a copy of the expectation at one replica.
+template <class T, class Set>
+Outcome every_replica(const T& e, const ReplicaSelector* sel, ExpectContext& ctx,
+                      Outcome (*check)(const T&, ExpectContext&), Set set) {
+  if (!sel || !sel->all()) return check(e, ctx);
+  Outcome all{true, "", nlohmann::json::object()};
+  for (const auto& r : ctx.cluster.state()->replicas) {
+    T one = e;
+    set(one, ReplicaSelector{r.number});
+    Outcome o = check(one, ctx);
+    all.ok = all.ok && o.ok;
+    bool named = o.detail.rfind(r.name, 0) == 0 && o.detail.size() > r.name.size() &&
+                 (o.detail[r.name.size()] == ' ' || o.detail[r.name.size()] == ':');
+    append_item(all.detail, named ? o.detail : r.name + ": " + o.detail, " | ");
+    all.measured[r.name] = o.measured;
+  }
+  return all;
 }
 
 std::string body_excerpt(const std::string& body) { return utf8_excerpt(body, 160); }
@@ -231,12 +253,13 @@ Outcome cluster_status(const expect::ClusterStatus& e, ExpectContext& ctx) {
   json body = json::parse(res.body, nullptr, false);
   json health = body.is_object() ? body.value("replica_health", json::object()) : json::object();
   json stamps = body.is_object() ? body.value("replica_timestamp", json::object()) : json::object();
-  for (const auto& [sel, match] : e.replica_health) {
-    const ReplicaState& subject = replica_of(*state, sel);
-    std::string seen = health.contains(subject.id) ? health[subject.id].get<std::string>() : "(absent)";
-    if ((match.equals && seen != *match.equals) || (match.contains && seen.find(*match.contains) == std::string::npos))
-      wrong.push_back(subject.name + " is \"" + seen + "\"");
-  }
+  for (const auto& [sel, match] : e.replica_health)
+    for (int n : resolve_replicas(*state, sel)) {  // "*": every replica
+      const ReplicaState& subject = *state->find(n);
+      std::string seen = health.contains(subject.id) ? health[subject.id].get<std::string>() : "(absent)";
+      if ((match.equals && seen != *match.equals) || (match.contains && seen.find(*match.contains) == std::string::npos))
+        wrong.push_back(subject.name + " is \"" + seen + "\"");
+    }
   auto age_of = [&](const ReplicaState& subject) -> double {
     SysTime t;
     if (!stamps.contains(subject.id) || !parse_rfc3339(stamps[subject.id].get<std::string>(), t)) return 1e18;
@@ -322,10 +345,13 @@ Outcome evaluate(const Expectation& e, ExpectContext& ctx) {
     return std::visit(
         [&](const auto& v) -> Outcome {
           using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, expect::Direct>) return direct(v, ctx);
+          auto point = [](auto& one, ReplicaSelector r) { one.replica = std::move(r); };
+          if constexpr (std::is_same_v<T, expect::Direct>) return every_replica(v, &v.replica, ctx, &direct, point);
           else if constexpr (std::is_same_v<T, expect::ViaLb>) return via_lb(v, ctx);
-          else if constexpr (std::is_same_v<T, expect::Journal>) return journal(v, ctx);
-          else if constexpr (std::is_same_v<T, expect::ClusterStatus>) return cluster_status(v, ctx);
+          else if constexpr (std::is_same_v<T, expect::Journal>)
+            return every_replica(v, v.replica ? &*v.replica : nullptr, ctx, &journal, point);
+          else if constexpr (std::is_same_v<T, expect::ClusterStatus>)
+            return every_replica(v, &v.replica, ctx, &cluster_status, point);
           else return haproxy(v, ctx);
         },
         e);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "dtrsim/control_api.hpp"
 #include "dtrsim/player.hpp"
 #include "dtrsim/state_file.hpp"
+#include "dtrsim/text.hpp"
 #include "lb_launch.hpp"
 
 namespace dtrsim {
@@ -24,6 +26,17 @@ namespace {
 std::string absolute(const std::string& path) {
   char buf[PATH_MAX];
   return ::realpath(path.c_str(), buf) ? std::string(buf) : path;
+}
+
+// What a kept run directory holds: "ca.pem, haproxy.cfg, load-balancer.log".
+std::string contents(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) append_item(out, n, ", ");
+  return out.empty() ? "(empty)" : out;
 }
 
 // Each report that was asked for (and only those).
@@ -143,7 +156,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
       std::error_code ec;
       std::filesystem::remove_all(run_dir, ec);
     } else {
-      out << "  kept " << run_dir << " (rendered configs, load balancer log)\n";
+      out << "  kept " << run_dir << ": " << contents(run_dir) << "\n";
     }
     if (!report.run_error().empty()) return 3;
     return report.passed() ? 0 : 1;

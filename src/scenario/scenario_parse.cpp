@@ -205,6 +205,26 @@ void check_lb_url(const Step& step, const std::optional<LoadBalancerSpec>& lb, c
                                      : "pass --lb-" + name));
 }
 
+// A replica cannot be both reached and avoided, however each list spells it (2, "replica-2", its
+// id). References that do not resolve are reported by the caller.
+void check_reaches_avoids(const ClusterState& state, const expect::ViaLb& lb, const std::string& path,
+                          Errors& errors) {
+  auto number = [&](const ReplicaSelector& sel) -> std::optional<int> {
+    try {
+      return resolve_replicas(state, sel).front();
+    } catch (const CommandError&) {
+      return std::nullopt;
+    }
+  };
+  std::set<int> reached;
+  for (const auto& sel : lb.reaches)
+    if (auto n = number(sel)) reached.insert(*n);
+  for (size_t i = 0; i < lb.avoids.size(); ++i)
+    if (auto n = number(lb.avoids[i]); n && reached.count(*n))
+      errors.add(path + ".avoids[" + std::to_string(i) + "]",
+                 state.find(*n)->name + " is also in \"reaches\": it cannot both answer and not answer");
+}
+
 // Whether later steps can depend on what a command did: which replicas exist (join, remove),
 // their faults' names (fault, clear, reset) or the partition a join needs healed. The others
 // only set flags no check depends on.
@@ -247,12 +267,14 @@ void check_timeline(const Scenario& s, const ClusterConfig& cluster, size_t stop
       }
       continue;
     }
-    for (const auto& [sel, where] : expectation_replicas(std::get<Expectation>(step.action), path + ".expect"))
+    const Expectation& e = std::get<Expectation>(step.action);
+    for (const auto& [sel, where] : expectation_replicas(e, path + ".expect"))
       try {
         resolve_replicas(state, sel, where);
-      } catch (const CommandError& e) {
-        errors.add(e.path(), e.message());
+      } catch (const CommandError& error) {
+        errors.add(error.path(), error.message());
       }
+    if (const auto* lb = std::get_if<expect::ViaLb>(&e)) check_reaches_avoids(state, *lb, path + ".expect", errors);
   }
 }
 

@@ -75,7 +75,8 @@ TEST_CASE("a forwarding load balancer from a rendered config is measured through
           "[integration][scenario]") {
   TempDir dir;
   Process p({DTRSIM_BINARY, "scenario", "run", src("tests/scenario/forwarder.json"), "--json",
-             dir.file("report.json"), "--junit", dir.file("junit.xml"), "--html", dir.file("t.html")});
+             dir.file("report.json"), "--junit", dir.file("junit.xml"), "--html", dir.file("t.html"),
+             "--run-dir", dir.file("run")});
   int code = p.wait(std::chrono::seconds(60));
   INFO(p.out() << p.err());
   CHECK(code == 0);
@@ -106,8 +107,9 @@ TEST_CASE("a failed expectation is exit 1 with the measurement in the reports",
             {"cluster", {{"replicas", 1}}},
             {"steps", json::array({{{"at", "0s"}, {"within", "200ms"}, {"expect", {{"replica", 1}, {"status", 503}}}}})}};
   Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "fails.json", s), "--junit",
-             dir.file("j.xml")});
+             dir.file("j.xml"), "--run-dir", dir.file("run")});
   CHECK(p.wait() == 1);
+  CHECK_THAT(p.out(), Catch::Contains("  kept " + dir.file("run") + ": ca.pem\n"));  // no load balancer
   CHECK_THAT(p.out(), Catch::Contains("FAIL (gave up after 0."));
   CHECK_THAT(p.out(), Catch::Contains("status 200, expected 503"));
   CHECK_THAT(read_file(dir.file("j.xml")), Catch::Contains("failures=\"1\""));
@@ -127,6 +129,7 @@ TEST_CASE("Ctrl-C stops the load balancer and the replicas", "[integration][scen
   CHECK(p.wait(std::chrono::seconds(10)) == 3);
   CHECK_THAT(p.err(), Catch::Contains("interrupted"));
   CHECK_THAT(p.out(), Catch::Contains("ERROR: interrupted before the end: 1 of 2 steps ran"));
+  CHECK_THAT(p.out(), Catch::Contains("  kept " + dir.file("run") + ": ca.pem, load-balancer.log\n"));
   CHECK_FALSE(process_exists_with("backlog=27182"));
   // CI sees an interrupted run as an error, not as a pass.
   std::string junit = read_file(dir.file("junit.xml"));
@@ -254,4 +257,36 @@ TEST_CASE("Ctrl-C while waiting for the load balancer to listen stops it at once
   CHECK_THAT(p.err(), Catch::Contains("dtrsim: interrupted while waiting for the load balancer to listen"));
   CHECK_FALSE(process_exists_with("sleep 27.1828"));
   CHECK_THAT(read_file(dir.file("junit.xml")), Catch::Contains("failures=\"0\" errors=\"1\""));
+}
+
+TEST_CASE("an expectation of replica \"*\" must hold on every replica", "[integration][scenario]") {
+  TempDir dir;
+  json s = {{"name", "every-replica"},
+            {"description", "replica \"*\" checks each replica"},
+            {"cluster", {{"replicas", 3}, {"sequential_ids", true}}},
+            {"steps", json::array({
+                          {{"at", "0s"}, {"expect", {{"replica", "*"}, {"status", 200}}}},
+                          {{"at", "0s"}, {"within", "2s"},
+                           {"expect", {{"cluster_status", {{"replica", "*"}, {"replica_health", {{"*", "OK"}}}}}}}},
+                          {{"at", "0s"}, {"expect", {{"journal", {{"replica", "*"}, {"path", "/_ping"}, {"min_count", 1}}}}}},
+                          {{"at", "0s"}, {"do", "fail"}, {"replica", 2}, {"service", "registry"}},
+                          {{"at", "0s"}, {"expect", {{"replica", "*"}, {"status", 200}}}},
+                      })}};
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "every.json", s), "--run-dir", dir.file("run"),
+             "--json", dir.file("report.json")});
+  CHECK(p.wait(std::chrono::seconds(20)) == 1);
+  json report = json::parse(read_file(dir.file("report.json")));
+  REQUIRE(report["steps"].size() == 5);
+  for (int i : {0, 1, 2}) {
+    INFO(report["steps"][i].dump());
+    CHECK(report["steps"][i]["ok"] == true);
+    CHECK(report["steps"][i]["measured"].size() == 3);  // one entry per replica
+  }
+  CHECK(report["steps"][2]["detail"].get<std::string>().rfind("replica-1: ", 0) == 0);
+  const json& last = report["steps"][4];
+  CHECK(last["ok"] == false);
+  CHECK(last["measured"]["replica-1"]["status"] == 200);
+  CHECK(last["measured"]["replica-2"]["status"] == 503);
+  CHECK_THAT(last["detail"].get<std::string>(),
+             Catch::Contains(" | replica-2 https /_ping answered 503 in ") && Catch::Contains("status 503, expected 200"));
 }
