@@ -74,6 +74,7 @@ struct Journal {
   std::optional<int> max_count;
   std::optional<Millis> max_interval;  // between matching entries, and since the last one
   bool since_step = false;             // only entries since this step started
+  bool include_own = false;            // also count the requests the scenario sent itself
 };
 
 struct HealthMatch {

@@ -141,7 +141,8 @@ expect::Journal journal(JsonReader& r) {
     else if (*since != "start")
       r.errors().add(r.path("since"), "must be \"start\" or \"step\" (got \"" + *since + "\")");
   }
-  r.finish("replica, port, method, path, event, status, min_count, max_count, max_interval, since");
+  if (auto own = r.boolean("include_own")) e.include_own = *own;
+  r.finish("replica, port, method, path, event, status, min_count, max_count, max_interval, since, include_own");
   return e;
 }
 
@@ -293,6 +294,7 @@ std::string Step::summary() const {
           if (v.path) s += " " + *v.path;
           if (v.event) s += " event " + *v.event;
           if (v.max_interval) s += " every <= " + format_duration(*v.max_interval);
+          if (v.include_own) s += " including dtrsim's own";
           return s;
         } else if constexpr (std::is_same_v<T, expect::ClusterStatus>) {
           return "expect cluster_status from replica " + replica_text(v.replica) + " status " +

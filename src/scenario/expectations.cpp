@@ -17,6 +17,9 @@
 #include "utf8.hpp"
 
 namespace dtrsim {
+
+const char* const kScenarioUserAgent = "dtrsim-scenario/" DTRSIM_VERSION;
+
 namespace {
 
 using nlohmann::json;
@@ -71,6 +74,7 @@ Outcome direct(const expect::Direct& e, ExpectContext& ctx) {
   req.tls = e.port == Port::https;
   req.method = e.method;
   req.path = e.path;
+  req.headers = {{"User-Agent", kScenarioUserAgent}};
   req.ca_pem = ctx.cluster.ca_pem();
   req.connect_timeout = std::chrono::seconds(1);
   req.read_timeout = std::chrono::milliseconds(e.timeout_ms);
@@ -138,6 +142,7 @@ Outcome via_lb(const expect::ViaLb& e, ExpectContext& ctx) {
   req.tls = e.port == Port::https;
   req.path = e.path;
   req.host_header = ctx.cluster.config().dtr_fqdn;
+  req.headers = {{"User-Agent", kScenarioUserAgent}};
   for (int i = 0; i < e.requests; ++i) {
     net::ProbeResult res = net::probe(req);
     if (res.observed != net::Observed::answered) {
@@ -188,12 +193,17 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
   if (e.replica) q.replica = resolve_replicas(*state, *e.replica).front();
   std::vector<SysTime> times;
   std::map<std::string, int> peers;
+  int own = 0;  // matching requests the scenario sent itself, left out
   for (const auto& entry : ctx.cluster.journal().query(q)) {
     const ExchangeRecord& r = entry.record;
     if ((e.port && r.port != *e.port) || (e.method && r.method != *e.method) ||
         (e.path && r.path != *e.path) || (e.event && r.event != *e.event) ||
         (e.status && r.status != *e.status))
       continue;
+    if (!e.include_own && r.user_agent == kScenarioUserAgent) {
+      ++own;
+      continue;
+    }
     times.push_back(r.time);
     ++peers[r.peer.substr(0, r.peer.rfind(':'))];
   }
@@ -219,6 +229,7 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
   }
   o.ok = wrong.empty();
   o.detail = std::to_string(count) + " matching entries";
+  if (own) o.detail += " (and " + std::to_string(own) + " of dtrsim's own requests, left out)";
   if (count > 1) o.detail += ", every " + std::to_string(static_cast<long>(median)) + "ms (max gap " +
                              std::to_string(static_cast<long>(max_gap)) + "ms)";
   if (!peers.empty()) {
@@ -227,7 +238,8 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
     o.detail += " from " + from;
   }
   for (const auto& w : wrong) o.detail += "; " + w;
-  o.measured = {{"count", count}, {"median_interval_ms", median}, {"max_interval_ms", max_gap}, {"peers", peers}};
+  o.measured = {{"count", count}, {"median_interval_ms", median}, {"max_interval_ms", max_gap}, {"peers", peers},
+                {"own_left_out", own}};
   return o;
 }
 
@@ -241,7 +253,8 @@ Outcome cluster_status(const expect::ClusterStatus& e, ExpectContext& ctx) {
   req.port = r.https_port;
   req.tls = true;
   req.path = "/api/v0/meta/cluster_status";
-  req.headers = {{"Authorization", "Basic " + base64_encode(admin.user + ":" + admin.password)}};
+  req.headers = {{"Authorization", "Basic " + base64_encode(admin.user + ":" + admin.password)},
+                 {"User-Agent", kScenarioUserAgent}};
   net::ProbeResult res = net::probe(req);
   if (res.observed != net::Observed::answered) {
     o.detail = r.name + ": " + std::string(net::observed_name(res.observed)) + " (" + res.detail + ")";

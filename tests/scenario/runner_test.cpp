@@ -268,7 +268,9 @@ TEST_CASE("an expectation of replica \"*\" must hold on every replica", "[integr
                           {{"at", "0s"}, {"expect", {{"replica", "*"}, {"status", 200}}}},
                           {{"at", "0s"}, {"within", "2s"},
                            {"expect", {{"cluster_status", {{"replica", "*"}, {"replica_health", {{"*", "OK"}}}}}}}},
-                          {{"at", "0s"}, {"expect", {{"journal", {{"replica", "*"}, {"path", "/_ping"}, {"min_count", 1}}}}}},
+                          {{"at", "0s"},
+                           {"expect", {{"journal", {{"replica", "*"}, {"path", "/_ping"}, {"min_count", 1},
+                                                    {"include_own", true}}}}}},
                           {{"at", "0s"}, {"do", "fail"}, {"replica", 2}, {"service", "registry"}},
                           {{"at", "0s"}, {"expect", {{"replica", "*"}, {"status", 200}}}},
                       })}};
@@ -289,4 +291,42 @@ TEST_CASE("an expectation of replica \"*\" must hold on every replica", "[integr
   CHECK(last["measured"]["replica-2"]["status"] == 503);
   CHECK_THAT(last["detail"].get<std::string>(),
              Catch::Contains(" | replica-2 https /_ping answered 503 in ") && Catch::Contains("status 503, expected 200"));
+}
+
+TEST_CASE("journal expectations leave out the scenario's own requests unless asked",
+          "[integration][scenario]") {
+  TempDir dir;
+  // A "load balancer" that forwards, and health-checks replica 1 on /_ping every 100 ms.
+  json s = with_lb({"sh", "-c",
+                    "(while :; do printf 'GET /_ping HTTP/1.1\\r\\nHost: lb\\r\\nUser-Agent: fake-health-check\\r\\n"
+                    "Connection: close\\r\\n\\r\\n' | socat -t1 - TCP:${DTRSIM_REPLICA_1_ADDRESS}:"
+                    "${DTRSIM_REPLICA_1_HTTP_PORT} >/dev/null; sleep 0.1; done) & exec socat "
+                    "TCP-LISTEN:${DTRSIM_LB_HTTP_PORT},bind=127.0.0.1,fork,reuseaddr "
+                    "TCP:${DTRSIM_REPLICA_1_ADDRESS}:${DTRSIM_REPLICA_1_HTTP_PORT}"});
+  json health = {{"replica", 1}, {"port", "http"}, {"path", "/health"}};
+  json none_of_theirs = health, all = health;
+  none_of_theirs["max_count"] = 0;  // only the scenario asked for /health
+  all["min_count"] = 6;
+  all["include_own"] = true;
+  s["steps"] = json::array({
+      {{"at", "0s"}, {"expect", {{"via", "lb"}, {"port", "http"}, {"path", "/health"}, {"requests", 5}, {"reaches", {1}}}}},
+      {{"at", "0s"}, {"expect", {{"replica", 1}, {"port", "http"}, {"path", "/health"}, {"status", 200}}}},
+      {{"at", "0s"}, {"expect", {{"journal", none_of_theirs}}}},
+      {{"at", "0s"}, {"within", "1s"}, {"expect", {{"journal", all}}}},
+      {{"at", "0s"}, {"within", "3s"},
+       {"expect", {{"journal", {{"replica", 1}, {"port", "http"}, {"path", "/_ping"}, {"min_count", 2}}}}}},
+  });
+  Process p({DTRSIM_BINARY, "scenario", "run", write_scenario(dir, "own.json", s), "--run-dir", dir.file("run"),
+             "--json", dir.file("report.json")});
+  int code = p.wait(std::chrono::seconds(20));
+  INFO(p.out() << p.err());
+  CHECK(code == 0);
+  json report = json::parse(read_file(dir.file("report.json")));
+  REQUIRE(report["steps"].size() == 5);
+  CHECK(report["steps"][2]["measured"]["count"] == 0);
+  CHECK(report["steps"][2]["measured"]["own_left_out"].get<int>() >= 5);
+  CHECK_THAT(report["steps"][2]["detail"].get<std::string>(),
+             Catch::StartsWith("0 matching entries (and ") && Catch::Contains(" of dtrsim's own requests, left out)"));
+  CHECK(report["steps"][3]["summary"] == "expect journal replica 1 http /health including dtrsim's own");
+  CHECK(report["steps"][4]["measured"]["count"].get<int>() >= 2);  // the load balancer's checks
 }
