@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -98,7 +100,9 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     cluster.start();
     if (own_run_dir) {
       char tmpl[] = "/tmp/dtrsim-run-XXXXXX";
-      run_dir = ::mkdtemp(tmpl);
+      if (!::mkdtemp(tmpl))
+        throw std::runtime_error(std::string("cannot create a run directory in /tmp: ") + std::strerror(errno));
+      run_dir = tmpl;
     } else {
       ::mkdir(run_dir.c_str(), 0755);
       run_dir = absolute(run_dir);
@@ -162,9 +166,7 @@ int run_scenario(const std::string& file, const RunnerOptions& o) {
     return report.passed() ? 0 : 1;
   } catch (const LbWaitInterrupted& e) {
     return fail_run(e.what(), true);
-  } catch (const StartError& e) {
-    return fail_run(e.what());
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {  // StartError, a template, the run directory, ...
     return fail_run(e.what());
   }
 }
