@@ -84,7 +84,14 @@ using Command = std::variant<cmd::Fail, cmd::Recover, cmd::Fault, cmd::Clear, cm
                              cmd::Start, cmd::Join, cmd::Remove, cmd::Partition, cmd::Heal,
                              cmd::Readonly, cmd::Reset>;
 
-// Parses one command object. Throws CommandError with a path relative to the object.
+// Parses one command object, checking every field: each problem joins `errors` (paths relative to
+// the object) and the result is nullopt when there was one. `extra_keys` are keys the caller reads
+// itself (a scenario step's "at" and "note"): allowed, and named among the expected keys when a
+// key is unknown.
+std::optional<Command> parse_command(const nlohmann::json& j, std::vector<CommandError>& errors,
+                                     const std::vector<std::string>& extra_keys = {});
+
+// Parses one command object. Throws its first CommandError, with a path relative to the object.
 Command parse_command(const nlohmann::json& j);
 
 // One command or an array of them; paths of errors in arrays start with "[i]".

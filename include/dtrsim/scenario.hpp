@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -73,6 +74,7 @@ struct Journal {
   std::optional<int> max_count;
   std::optional<Millis> max_interval;  // between matching entries, and since the last one
   bool since_step = false;             // only entries since this step started
+  bool include_own = false;            // also count the requests the scenario sent itself
 };
 
 struct HealthMatch {
@@ -123,15 +125,33 @@ struct Scenario {
 };
 
 struct ScenarioCheck {
-  bool lb_urls_given = false;  // --lb-http/--lb-https: via-lb steps work without load_balancer
-  // Check the steps against this cluster instead of the file's (dtrsim run --scenario).
-  std::optional<ClusterConfig> cluster_override;
+  // --lb-http/--lb-https (checked with check_lb_flags): where via-lb expectations send their
+  // requests on a port for which the scenario's load_balancer has no URL.
+  std::string lb_http, lb_https;
+  // dtrsim run --scenario: check the steps against this running cluster instead of the file's.
+  // The file's load_balancer is not started there, so a via-lb step without a URL is reported as
+  // not checkable when it is played, not rejected.
+  std::optional<ClusterConfig> running_cluster;
 };
 
 struct LoadedScenario {
   std::optional<Scenario> scenario;
   std::vector<std::string> errors;  // "<file>: <json path>: <problem>", all of them
 };
+
+// A load balancer's address: "https://127.0.0.1:8443", "http://[::1]:80", "http://localhost:8080".
+struct LbUrl {
+  std::string host;  // without brackets
+  int port = 0;
+};
+
+// SCHEME://ADDRESS:PORT with ADDRESS an IPv4 address, [IPv6] or localhost and PORT 1-65535, or 0
+// (pick a free port) when `allow_port_0`; nullopt for anything else.
+std::optional<LbUrl> parse_lb_url(const std::string& url, std::string_view scheme, bool allow_port_0);
+// What is wrong with `url`, for error messages: "\"x\" is not https://ADDRESS:PORT (...)".
+std::string lb_url_problem(const std::string& url, std::string_view scheme, bool allow_port_0);
+// The errors of --lb-http/--lb-https values ("" is fine: not given), one per bad flag.
+std::vector<std::string> check_lb_flags(const std::string& http, const std::string& https);
 
 LoadedScenario load_scenario(const std::string& path, const ScenarioCheck& check = {});
 LoadedScenario parse_scenario(const nlohmann::json& j, const std::string& file,

@@ -47,7 +47,9 @@ class BackgroundScenario {
           };
           PlayReport report = play(s, cluster, o);
           std::lock_guard<std::mutex> lock(out_m);
-          std::cout << summary_table(report) << "dtrsim: the scenario is over; still serving." << std::endl;
+          std::cout << summary_table(report);
+          if (!report.aborted) std::cout << "dtrsim: the scenario is over; still serving.";
+          std::cout << std::endl;
         }) {}
   ~BackgroundScenario() {
     abort_ = true;
@@ -93,13 +95,15 @@ int run(const RunFlags& flags) {
   }
   std::optional<Scenario> scenario;
   if (!flags.scenario.empty()) {
+    std::vector<std::string> errors;
+    for (const auto& e : check_lb_flags(flags.lb_http, flags.lb_https)) errors.push_back("dtrsim: " + e);
     ScenarioCheck check;
-    check.lb_urls_given = !flags.lb_http.empty() || !flags.lb_https.empty();
-    check.cluster_override = config;
+    check.running_cluster = config;
     LoadedScenario loaded = load_scenario(flags.scenario, check);
-    if (!loaded.scenario) {
+    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+    if (!errors.empty()) {
       std::string msg;
-      for (const auto& e : loaded.errors) append_item(msg, e, "\n");
+      for (const auto& e : errors) append_item(msg, e, "\n");
       throw ExitRequest{usage, msg};
     }
     scenario = std::move(loaded.scenario);

@@ -5,6 +5,7 @@
 #include "cli.hpp"
 #include "dtrsim/scenario.hpp"
 #include "dtrsim/scenario_runner.hpp"
+#include "dtrsim/text.hpp"
 #include "signals.hpp"
 
 namespace dtrsim::cli {
@@ -44,16 +45,22 @@ void setup_scenario(CLI::App& app) {
   });
 
   auto files = std::make_shared<std::vector<std::string>>();
-  auto lb_urls = std::make_shared<bool>(false);
+  auto check = std::make_shared<ScenarioCheck>();
   CLI::App* validate = cmd->add_subcommand("validate", "Check scenario files without running them (exit 2 if one is invalid)");
   validate->add_option("files", *files, "Scenario files")->required();
-  validate->add_flag("--lb-urls", *lb_urls, "Load balancer URLs will be given with --lb-http/--lb-https");
-  validate->callback([files, lb_urls] {
+  validate->add_option("--lb-http", check->lb_http, "Check as `scenario run --lb-http URL` would")
+      ->envname("DTRSIM_LB_HTTP");
+  validate->add_option("--lb-https", check->lb_https, "Check as `scenario run --lb-https URL` would")
+      ->envname("DTRSIM_LB_HTTPS");
+  validate->callback([files, check] {
+    if (auto bad = check_lb_flags(check->lb_http, check->lb_https); !bad.empty()) {
+      std::string msg;
+      for (const auto& e : bad) append_item(msg, "dtrsim: " + e, "\n");
+      throw ExitRequest{usage, msg};
+    }
     int bad = 0;
-    ScenarioCheck check;
-    check.lb_urls_given = *lb_urls;
     for (const auto& file : *files) {
-      LoadedScenario s = load_scenario(file, check);
+      LoadedScenario s = load_scenario(file, *check);
       if (s.scenario) {
         std::cout << "ok: " << file << " (" << s.scenario->name << ", " << s.scenario->steps.size() << " steps)\n";
         continue;

@@ -101,95 +101,140 @@ const std::vector<std::string>& command_fields(std::string_view name) {
   return it == field_table().end() ? none : it->second;
 }
 
-Command parse_command(const json& j) {
-  if (!j.is_object()) throw CommandError("", "a command must be a JSON object with \"do\"");
+std::optional<Command> parse_command(const json& j, std::vector<CommandError>& errors,
+                                     const std::vector<std::string>& extra_keys) {
+  size_t before = errors.size();
+  // Runs one field's check; its CommandError joins `errors` and the others are still checked.
+  auto field = [&errors](auto&& check) -> std::optional<decltype(check())> {
+    try {
+      return check();
+    } catch (const CommandError& e) {
+      errors.push_back(e);
+      return std::nullopt;
+    }
+  };
+  if (!j.is_object()) {
+    errors.emplace_back("", "a command must be a JSON object with \"do\"");
+    return std::nullopt;
+  }
   auto it = j.find("do");
-  if (it == j.end()) throw CommandError("do", "is required (one of " + join_list(command_names()) + ")");
-  if (!it->is_string()) throw CommandError("do", "must be a string (got " + describe(*it) + ")");
+  if (it == j.end()) {
+    errors.emplace_back("do", "is required (one of " + join_list(command_names()) + ")");
+    return std::nullopt;
+  }
+  if (!it->is_string()) {
+    errors.emplace_back("do", "must be a string (got " + describe(*it) + ")");
+    return std::nullopt;
+  }
   std::string name = it->get<std::string>();
   auto fields = field_table().find(name);
-  if (fields == field_table().end())
-    throw CommandError("do", "unknown command \"" + name + "\" (one of " +
-                                 join_list(command_names()) + ")");
-  for (const auto& [key, value] : j.items()) {
-    if (key == "do") continue;
-    const auto& allowed = fields->second;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      throw CommandError(key, "unknown field for \"" + name + "\"" +
-                                  (allowed.empty() ? std::string(" (it takes none)")
-                                                   : " (expected " + join_list(allowed) + ")"));
+  if (fields == field_table().end()) {
+    errors.emplace_back("do", "unknown command \"" + name + "\" (one of " + join_list(command_names()) + ")");
+    return std::nullopt;
   }
+  std::vector<std::string> allowed = fields->second;
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  for (const auto& [key, value] : j.items())
+    if (key != "do" && std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      errors.emplace_back(key, "unknown field for \"" + name + "\"" +
+                                   (allowed.empty() ? std::string(" (it takes none)")
+                                                    : " (expected " + join_list(allowed) + ")"));
   auto opt = [&](const char* key) -> const json* {
     auto f = j.find(key);
     return f == j.end() ? nullptr : &*f;
   };
+  auto replica = [&] { return field([&] { return selector(required(j, "replica"), "replica"); }); };
 
+  std::optional<Command> out;
   if (name == "fail") {
-    cmd::Fail c{selector(required(j, "replica"), "replica"),
-                service_field(required(j, "service"), "service"), std::nullopt};
-    if (auto* e = opt("error")) {
-      c.error = string_field(*e, "error");
-      if (c.error->empty())
+    auto r = replica();
+    auto service = field([&] { return service_field(required(j, "service"), "service"); });
+    cmd::Fail c{r.value_or(ReplicaSelector{}), service.value_or(Service{}), std::nullopt};
+    if (auto* e = opt("error")) c.error = field([&] {
+      std::string text = string_field(*e, "error");
+      if (text.empty())
         throw CommandError("error", "must not be empty (leave it out for the default text)");
-    }
-    return c;
-  }
-  if (name == "recover") {
-    cmd::Recover c{selector(required(j, "replica"), "replica"), std::nullopt};
+      return text;
+    });
+    out = c;
+  } else if (name == "recover") {
+    cmd::Recover c{replica().value_or(ReplicaSelector{}), std::nullopt};
     if (auto* s = opt("service"); s && !(s->is_string() && *s == "*"))
-      c.service = service_field(*s, "service");
-    return c;
-  }
-  if (name == "fault") {
-    const json& f = required(j, "fault");
-    if (!f.is_object()) throw CommandError("fault", "must be an object with \"type\"");
-    return cmd::Fault{selector(required(j, "replica"), "replica"), f};
-  }
-  if (name == "clear") {
-    cmd::Clear c{selector(required(j, "replica"), "replica"), std::nullopt};
-    if (auto* n = opt("name")) c.name = string_field(*n, "name");
-    return c;
-  }
-  if (name == "stop") return cmd::Stop{selector(required(j, "replica"), "replica")};
-  if (name == "start") return cmd::Start{selector(required(j, "replica"), "replica")};
-  if (name == "remove") return cmd::Remove{selector(required(j, "replica"), "replica")};
-  if (name == "join") {
+      c.service = field([&] { return service_field(*s, "service"); });
+    out = c;
+  } else if (name == "fault") {
+    auto f = field([&]() -> json {
+      const json& f = required(j, "fault");
+      if (!f.is_object()) throw CommandError("fault", "must be an object with \"type\"");
+      return f;
+    });
+    out = cmd::Fault{replica().value_or(ReplicaSelector{}), f.value_or(json())};
+  } else if (name == "clear") {
+    cmd::Clear c{replica().value_or(ReplicaSelector{}), std::nullopt};
+    if (auto* n = opt("name")) c.name = field([&] { return string_field(*n, "name"); });
+    out = c;
+  } else if (name == "stop") {
+    out = cmd::Stop{replica().value_or(ReplicaSelector{})};
+  } else if (name == "start") {
+    out = cmd::Start{replica().value_or(ReplicaSelector{})};
+  } else if (name == "remove") {
+    out = cmd::Remove{replica().value_or(ReplicaSelector{})};
+  } else if (name == "join") {
     cmd::Join c;
-    if (auto* id = opt("id")) c.id = string_field(*id, "id");
-    if (auto* p = opt("http_port")) c.http_port = port_field(*p, "http_port");
-    if (auto* p = opt("https_port")) c.https_port = port_field(*p, "https_port");
-    return c;
-  }
-  if (name == "partition") {
-    const json& g = required(j, "groups");
-    if (!g.is_array() || g.size() < 2)
-      throw CommandError("groups", "must be an array of at least two groups, e.g. [[1],[2,3]]");
+    if (auto* id = opt("id")) c.id = field([&] { return string_field(*id, "id"); });
+    if (auto* p = opt("http_port")) c.http_port = field([&] { return port_field(*p, "http_port"); });
+    if (auto* p = opt("https_port")) c.https_port = field([&] { return port_field(*p, "https_port"); });
+    out = c;
+  } else if (name == "partition") {
     cmd::Partition c;
-    for (size_t i = 0; i < g.size(); ++i) {
+    auto g = field([&]() -> json {
+      const json& g = required(j, "groups");
+      if (!g.is_array() || g.size() < 2)
+        throw CommandError("groups", "must be an array of at least two groups, e.g. [[1],[2,3]]");
+      return g;
+    });
+    for (size_t i = 0; g && i < g->size(); ++i) {
       std::string path = "groups[" + std::to_string(i) + "]";
-      if (!g[i].is_array() || g[i].empty())
-        throw CommandError(path, "must be a non-empty array of replicas");
+      const json& members = (*g)[i];
+      if (!members.is_array() || members.empty()) {
+        errors.emplace_back(path, "must be a non-empty array of replicas");
+        continue;
+      }
       std::vector<ReplicaSelector> group;
-      for (size_t k = 0; k < g[i].size(); ++k) {
+      for (size_t k = 0; k < members.size(); ++k) {
         std::string p = path + "[" + std::to_string(k) + "]";
-        ReplicaSelector s = selector(g[i][k], p);
-        if (s.all()) throw CommandError(p, "\"*\" cannot be used in a partition");
-        group.push_back(std::move(s));
+        auto s = field([&] {
+          ReplicaSelector s = selector(members[k], p);
+          if (s.all()) throw CommandError(p, "\"*\" cannot be used in a partition");
+          return s;
+        });
+        if (s) group.push_back(std::move(*s));
       }
       c.groups.push_back(std::move(group));
     }
-    return c;
+    out = c;
+  } else if (name == "heal") {
+    out = cmd::Heal{};
+  } else if (name == "readonly") {
+    cmd::Readonly c{replica().value_or(ReplicaSelector{}), true};
+    if (auto* on = opt("on"))
+      c.on = field([&] {
+               if (!on->is_boolean()) throw CommandError("on", "must be true or false (got " + describe(*on) + ")");
+               return on->get<bool>();
+             }).value_or(true);
+    out = c;
+  } else {
+    out = cmd::Reset{};
   }
-  if (name == "heal") return cmd::Heal{};
-  if (name == "readonly") {
-    cmd::Readonly c{selector(required(j, "replica"), "replica"), true};
-    if (auto* on = opt("on")) {
-      if (!on->is_boolean()) throw CommandError("on", "must be true or false (got " + describe(*on) + ")");
-      c.on = on->get<bool>();
-    }
-    return c;
-  }
-  return cmd::Reset{};
+  if (errors.size() != before) return std::nullopt;
+  return out;
+}
+
+Command parse_command(const json& j) {
+  std::vector<CommandError> errors;
+  std::optional<Command> c = parse_command(j, errors);
+  if (!c) throw errors.front();
+  return *c;
 }
 
 std::vector<Command> parse_commands(const json& j) {

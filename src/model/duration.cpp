@@ -1,34 +1,33 @@
 // Parsing and printing of user-facing durations.
 #include "dtrsim/duration.hpp"
 
-#include <cmath>
-#include <cstdlib>
+#include <string>
 
 namespace dtrsim {
 
 std::optional<Millis> parse_duration(std::string_view text) {
   if (text == "0") return Millis{0};
-  size_t digits = 0;
-  bool dot = false;
-  while (digits < text.size() &&
-         ((text[digits] >= '0' && text[digits] <= '9') || (text[digits] == '.' && !dot))) {
-    if (text[digits] == '.') dot = true;
-    ++digits;
+  auto digits = [&](size_t from) {
+    size_t n = from;
+    while (n < text.size() && text[n] >= '0' && text[n] <= '9') ++n;
+    return n - from;
+  };
+  size_t whole = digits(0);
+  if (whole == 0 || whole > 9) return std::nullopt;
+  long long value = std::stoll(std::string(text.substr(0, whole)));
+  size_t pos = whole, decimals = 0;
+  long long fraction = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    decimals = digits(pos + 1);
+    if (decimals == 0 || decimals > 3) return std::nullopt;
+    fraction = std::stoll(std::string(text.substr(pos + 1, decimals)));
+    pos += 1 + decimals;
   }
-  if (digits == 0 || text[0] == '.' || text[digits - 1] == '.') return std::nullopt;
-  std::string_view unit = text.substr(digits);
-  double scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else return std::nullopt;
-  std::string number(text.substr(0, digits));
-  double value = std::strtod(number.c_str(), nullptr) * scale;
-  if (!std::isfinite(value) || value > 1e15) return std::nullopt;
-  double rounded = std::round(value);
-  if (std::fabs(rounded - value) > 1e-6) return std::nullopt;  // sub-millisecond precision
-  return Millis{static_cast<long long>(rounded)};
+  std::string_view unit = text.substr(pos);
+  long long scale = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+  if (scale == 0 || (decimals > 0 && scale == 1)) return std::nullopt;  // no fractions of a millisecond
+  for (size_t i = decimals; i < 3; ++i) fraction *= 10;                  // thousandths
+  return Millis{value * scale + fraction * (scale / 1000)};
 }
 
 std::string format_duration(Millis d) {

@@ -79,6 +79,9 @@ expect::Direct direct(JsonReader& r) {
   }
   if (auto v = r.integer("min_ms", 0, 86'400'000)) d.min_ms = static_cast<long>(*v);
   if (auto v = r.integer("max_ms", 0, 86'400'000)) d.max_ms = static_cast<long>(*v);
+  if (d.min_ms && d.max_ms && *d.min_ms > *d.max_ms)
+    r.errors().add(r.path("min_ms"), std::to_string(*d.min_ms) + " is more than max_ms (" +
+                                         std::to_string(*d.max_ms) + "): it could never hold");
   if (auto v = r.integer("timeout_ms", 1, 3'600'000)) d.timeout_ms = static_cast<long>(*v);
   if (auto v = r.string("tls_verify")) {
     if (*v == "ok" || *v == "expired" || *v == "wrong_host" || *v == "untrusted") d.tls_verify = *v;
@@ -101,11 +104,16 @@ expect::ViaLb via_lb(JsonReader& r) {
   v.reaches = selectors(r, "reaches");
   v.avoids = selectors(r, "avoids");
   if (auto s = r.integer("status", 100, 599)) v.status = static_cast<int>(*s);
-  if (auto n = r.integer("max_failures", 0, 10000)) v.max_failures = static_cast<int>(*n);
-  if (auto n = r.integer("min_failures", 0, 10000)) v.min_failures = static_cast<int>(*n);
+  auto max = r.integer("max_failures", 0, 10000), min = r.integer("min_failures", 0, 10000);
+  if (max) v.max_failures = static_cast<int>(*max);
+  if (min) v.min_failures = static_cast<int>(*min);
   if (v.min_failures > v.requests)
     r.errors().add(r.path("min_failures"), "is more than the " + std::to_string(v.requests) + " requests");
-  if (v.min_failures > v.max_failures) v.max_failures = v.requests;
+  else if (min && max && *min > *max)
+    r.errors().add(r.path("min_failures"), std::to_string(*min) + " is more than max_failures (" +
+                                               std::to_string(*max) + "): it could never hold");
+  else if (v.min_failures > 0 && !max)
+    v.max_failures = v.requests;  // "at least N fail" alone lets any number fail
   r.finish("via, port, path, requests, reaches, avoids, status, max_failures, min_failures");
   return v;
 }
@@ -124,13 +132,17 @@ expect::Journal journal(JsonReader& r) {
     e.min_count = 0;  // "at most N" alone does not also mean "at least one"
   }
   if (min_count) e.min_count = static_cast<int>(*min_count);
+  if (min_count && e.max_count && *min_count > *e.max_count)
+    r.errors().add(r.path("min_count"), std::to_string(*min_count) + " is more than max_count (" +
+                                            std::to_string(*e.max_count) + "): it could never hold");
   e.max_interval = r.duration("max_interval");
   if (auto since = r.string("since")) {
     if (*since == "step") e.since_step = true;
     else if (*since != "start")
       r.errors().add(r.path("since"), "must be \"start\" or \"step\" (got \"" + *since + "\")");
   }
-  r.finish("replica, port, method, path, event, status, min_count, max_count, max_interval, since");
+  if (auto own = r.boolean("include_own")) e.include_own = *own;
+  r.finish("replica, port, method, path, event, status, min_count, max_count, max_interval, since, include_own");
   return e;
 }
 
@@ -282,6 +294,7 @@ std::string Step::summary() const {
           if (v.path) s += " " + *v.path;
           if (v.event) s += " event " + *v.event;
           if (v.max_interval) s += " every <= " + format_duration(*v.max_interval);
+          if (v.include_own) s += " including dtrsim's own";
           return s;
         } else if constexpr (std::is_same_v<T, expect::ClusterStatus>) {
           return "expect cluster_status from replica " + replica_text(v.replica) + " status " +

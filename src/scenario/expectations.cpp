@@ -14,19 +14,43 @@
 #include "../net/http_probe.hpp"
 #include <openssl/x509_vfy.h>
 #include "dtrsim/text.hpp"
+#include "utf8.hpp"
 
 namespace dtrsim {
+
+const char* const kScenarioUserAgent = "dtrsim-scenario/" DTRSIM_VERSION;
+
 namespace {
 
 using nlohmann::json;
 
+// The one replica `sel` names ("*" is expanded by every_replica before).
 const ReplicaState& replica_of(const ClusterState& s, const ReplicaSelector& sel) {
   return *s.find(resolve_replicas(s, sel).front());
 }
 
-std::string body_excerpt(const std::string& body) {
-  return body.size() > 160 ? body.substr(0, 157) + "..." : body;
+// An expectation of one replica that names "*" holds when it holds for each replica of the
+// cluster at that moment: it is checked once per replica, with one entry per replica in
+// `measured`. `set` points a copy of the expectation at one replica.
+template <class T, class Set>
+Outcome every_replica(const T& e, const ReplicaSelector* sel, ExpectContext& ctx,
+                      Outcome (*check)(const T&, ExpectContext&), Set set) {
+  if (!sel || !sel->all()) return check(e, ctx);
+  Outcome all{true, "", nlohmann::json::object()};
+  for (const auto& r : ctx.cluster.state()->replicas) {
+    T one = e;
+    set(one, ReplicaSelector{r.number});
+    Outcome o = check(one, ctx);
+    all.ok = all.ok && o.ok;
+    bool named = o.detail.rfind(r.name, 0) == 0 && o.detail.size() > r.name.size() &&
+                 (o.detail[r.name.size()] == ' ' || o.detail[r.name.size()] == ':');
+    append_item(all.detail, named ? o.detail : r.name + ": " + o.detail, " | ");
+    all.measured[r.name] = o.measured;
+  }
+  return all;
 }
+
+std::string body_excerpt(const std::string& body) { return utf8_excerpt(body, 160); }
 
 long verify_code(const std::string& name) {
   if (name == "expired") return X509_V_ERR_CERT_HAS_EXPIRED;
@@ -50,6 +74,7 @@ Outcome direct(const expect::Direct& e, ExpectContext& ctx) {
   req.tls = e.port == Port::https;
   req.method = e.method;
   req.path = e.path;
+  req.headers = {{"User-Agent", kScenarioUserAgent}};
   req.ca_pem = ctx.cluster.ca_pem();
   req.connect_timeout = std::chrono::seconds(1);
   req.read_timeout = std::chrono::milliseconds(e.timeout_ms);
@@ -103,16 +128,21 @@ Outcome via_lb(const expect::ViaLb& e, ExpectContext& ctx) {
   std::map<std::string, int> answered, statuses, errors;
   int failures = 0;
   std::vector<std::string> wrong_status;
-  size_t scheme_end = url.find("://");
-  std::string hostport = url.substr(scheme_end + 3);
-  size_t colon = hostport.rfind(':');
+  std::string port(port_name(e.port));
+  std::optional<LbUrl> lb = parse_lb_url(url, port, false);
+  if (!lb) {
+    o.checkable = false;
+    o.detail = "not checkable: " + (url.empty() ? "no load balancer URL for " + port + " (pass --lb-" + port + ")"
+                                                : lb_url_problem(url, port, false));
+    return o;
+  }
   net::ProbeRequest req;
-  req.address = hostport.substr(0, colon);
-  if (req.address.size() > 2 && req.address.front() == '[') req.address = req.address.substr(1, req.address.size() - 2);
-  req.port = std::stoi(hostport.substr(colon + 1));
+  req.address = lb->host;
+  req.port = lb->port;
   req.tls = e.port == Port::https;
   req.path = e.path;
   req.host_header = ctx.cluster.config().dtr_fqdn;
+  req.headers = {{"User-Agent", kScenarioUserAgent}};
   for (int i = 0; i < e.requests; ++i) {
     net::ProbeResult res = net::probe(req);
     if (res.observed != net::Observed::answered) {
@@ -163,12 +193,17 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
   if (e.replica) q.replica = resolve_replicas(*state, *e.replica).front();
   std::vector<SysTime> times;
   std::map<std::string, int> peers;
+  int own = 0;  // matching requests the scenario sent itself, left out
   for (const auto& entry : ctx.cluster.journal().query(q)) {
     const ExchangeRecord& r = entry.record;
     if ((e.port && r.port != *e.port) || (e.method && r.method != *e.method) ||
         (e.path && r.path != *e.path) || (e.event && r.event != *e.event) ||
         (e.status && r.status != *e.status))
       continue;
+    if (!e.include_own && r.user_agent == kScenarioUserAgent) {
+      ++own;
+      continue;
+    }
     times.push_back(r.time);
     ++peers[r.peer.substr(0, r.peer.rfind(':'))];
   }
@@ -194,6 +229,7 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
   }
   o.ok = wrong.empty();
   o.detail = std::to_string(count) + " matching entries";
+  if (own) o.detail += " (and " + std::to_string(own) + " of dtrsim's own requests, left out)";
   if (count > 1) o.detail += ", every " + std::to_string(static_cast<long>(median)) + "ms (max gap " +
                              std::to_string(static_cast<long>(max_gap)) + "ms)";
   if (!peers.empty()) {
@@ -202,7 +238,8 @@ Outcome journal(const expect::Journal& e, ExpectContext& ctx) {
     o.detail += " from " + from;
   }
   for (const auto& w : wrong) o.detail += "; " + w;
-  o.measured = {{"count", count}, {"median_interval_ms", median}, {"max_interval_ms", max_gap}, {"peers", peers}};
+  o.measured = {{"count", count}, {"median_interval_ms", median}, {"max_interval_ms", max_gap}, {"peers", peers},
+                {"own_left_out", own}};
   return o;
 }
 
@@ -216,7 +253,8 @@ Outcome cluster_status(const expect::ClusterStatus& e, ExpectContext& ctx) {
   req.port = r.https_port;
   req.tls = true;
   req.path = "/api/v0/meta/cluster_status";
-  req.headers = {{"Authorization", "Basic " + base64_encode(admin.user + ":" + admin.password)}};
+  req.headers = {{"Authorization", "Basic " + base64_encode(admin.user + ":" + admin.password)},
+                 {"User-Agent", kScenarioUserAgent}};
   net::ProbeResult res = net::probe(req);
   if (res.observed != net::Observed::answered) {
     o.detail = r.name + ": " + std::string(net::observed_name(res.observed)) + " (" + res.detail + ")";
@@ -228,12 +266,13 @@ Outcome cluster_status(const expect::ClusterStatus& e, ExpectContext& ctx) {
   json body = json::parse(res.body, nullptr, false);
   json health = body.is_object() ? body.value("replica_health", json::object()) : json::object();
   json stamps = body.is_object() ? body.value("replica_timestamp", json::object()) : json::object();
-  for (const auto& [sel, match] : e.replica_health) {
-    const ReplicaState& subject = replica_of(*state, sel);
-    std::string seen = health.contains(subject.id) ? health[subject.id].get<std::string>() : "(absent)";
-    if ((match.equals && seen != *match.equals) || (match.contains && seen.find(*match.contains) == std::string::npos))
-      wrong.push_back(subject.name + " is \"" + seen + "\"");
-  }
+  for (const auto& [sel, match] : e.replica_health)
+    for (int n : resolve_replicas(*state, sel)) {  // "*": every replica
+      const ReplicaState& subject = *state->find(n);
+      std::string seen = health.contains(subject.id) ? health[subject.id].get<std::string>() : "(absent)";
+      if ((match.equals && seen != *match.equals) || (match.contains && seen.find(*match.contains) == std::string::npos))
+        wrong.push_back(subject.name + " is \"" + seen + "\"");
+    }
   auto age_of = [&](const ReplicaState& subject) -> double {
     SysTime t;
     if (!stamps.contains(subject.id) || !parse_rfc3339(stamps[subject.id].get<std::string>(), t)) return 1e18;
@@ -319,10 +358,13 @@ Outcome evaluate(const Expectation& e, ExpectContext& ctx) {
     return std::visit(
         [&](const auto& v) -> Outcome {
           using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, expect::Direct>) return direct(v, ctx);
+          auto point = [](auto& one, ReplicaSelector r) { one.replica = std::move(r); };
+          if constexpr (std::is_same_v<T, expect::Direct>) return every_replica(v, &v.replica, ctx, &direct, point);
           else if constexpr (std::is_same_v<T, expect::ViaLb>) return via_lb(v, ctx);
-          else if constexpr (std::is_same_v<T, expect::Journal>) return journal(v, ctx);
-          else if constexpr (std::is_same_v<T, expect::ClusterStatus>) return cluster_status(v, ctx);
+          else if constexpr (std::is_same_v<T, expect::Journal>)
+            return every_replica(v, v.replica ? &*v.replica : nullptr, ctx, &journal, point);
+          else if constexpr (std::is_same_v<T, expect::ClusterStatus>)
+            return every_replica(v, &v.replica, ctx, &cluster_status, point);
           else return haproxy(v, ctx);
         },
         e);

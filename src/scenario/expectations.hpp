@@ -15,6 +15,7 @@ struct Outcome {
   bool ok = false;
   std::string detail;         // one line: what was seen
   nlohmann::json measured;    // the numbers behind it
+  bool checkable = true;      // false: it cannot be checked at all (no load balancer URL)
 };
 
 struct ExpectContext {
@@ -25,6 +26,11 @@ struct ExpectContext {
 };
 
 Outcome evaluate(const Expectation& e, ExpectContext& ctx);
+
+// "dtrsim-scenario/<version>": the User-Agent of every request the expectations send, to a
+// replica or through the load balancer, by which journal expectations tell them apart from the
+// load balancer's own (its health checks).
+extern const char* const kScenarioUserAgent;
 
 // True when every key of `subset` is in `whole` with an equal (or, for objects, included) value.
 bool json_contains(const nlohmann::json& whole, const nlohmann::json& subset);

@@ -18,15 +18,11 @@ struct Endpoint {
   std::string url() const { return scheme + "://" + net::format_endpoint(host, port); }
 };
 
-Endpoint parse_url(const std::string& url) {
-  Endpoint e;
-  size_t s = url.find("://");
-  e.scheme = url.substr(0, s);
-  std::string rest = url.substr(s + 3);
-  size_t colon = rest.rfind(':');
-  e.host = rest.substr(0, colon);
-  if (e.host.size() > 2 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
-  e.port = std::stoi(rest.substr(colon + 1));
+// `url` was checked by the scenario's validation; port 0 becomes a free port.
+Endpoint parse_url(const std::string& url, std::string_view scheme) {
+  std::optional<LbUrl> u = parse_lb_url(url, scheme, true);
+  if (!u) throw std::runtime_error(lb_url_problem(url, scheme, true));
+  Endpoint e{std::string(scheme), u->host, u->port};
   if (e.port == 0) {
     int fd = net::listen_on(e.host, 0, 1);
     e.port = net::local_port(fd);
@@ -65,7 +61,7 @@ TemplateVars cluster_variables(const Cluster& cluster) {
 }
 
 LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const std::string& base_dir,
-                   const std::string& run_dir, const std::string& ca_file)
+                   const std::string& run_dir, const std::string& ca_file, const std::atomic<bool>* abort)
     : vars_(cluster_variables(cluster)) {
   auto& g = vars_.global;
   g["DTRSIM_RUN_DIR"] = run_dir;
@@ -73,14 +69,14 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   g["DTRSIM_CA_FILE"] = ca_file;
   std::vector<std::pair<std::string, int>> endpoints;
   if (!spec.http_url.empty()) {
-    Endpoint e = parse_url(spec.http_url);
+    Endpoint e = parse_url(spec.http_url, "http");
     g["DTRSIM_LB_HTTP_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTP_PORT"] = std::to_string(e.port);
     http_url_ = e.url();
     endpoints.push_back({e.host, e.port});
   }
   if (!spec.https_url.empty()) {
-    Endpoint e = parse_url(spec.https_url);
+    Endpoint e = parse_url(spec.https_url, "https");
     g["DTRSIM_LB_HTTPS_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTPS_PORT"] = std::to_string(e.port);
     https_url_ = e.url();
@@ -105,7 +101,7 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   program_ = argv.front();
   log_ = run_dir + "/load-balancer.log";
   process_.start(argv, join_path(base_dir, substitute(spec.cwd, g)), env, log_);
-  process_.wait_ready(endpoints, spec.ready_timeout);
+  process_.wait_ready(endpoints, spec.ready_timeout, abort);
 }
 
 } // namespace dtrsim

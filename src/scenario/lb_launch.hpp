@@ -15,10 +15,12 @@ namespace dtrsim {
 
 class LbLaunch {
  public:
-  // Throws std::runtime_error (template errors, program not found, exited, never listened).
+  // Throws std::runtime_error (template errors, program not found, exited, never listened), or
+  // LbWaitInterrupted when `*abort` is set while it waits (the process is stopped either way).
   // Template `from` paths and `cwd` are relative to `base_dir`; rendered files go to `run_dir`.
   LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const std::string& base_dir,
-           const std::string& run_dir, const std::string& ca_file);
+           const std::string& run_dir, const std::string& ca_file,
+           const std::atomic<bool>* abort = nullptr);
 
   const std::string& http_url() const { return http_url_; }    // with real ports, "" if none
   const std::string& https_url() const { return https_url_; }

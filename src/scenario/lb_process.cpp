@@ -110,10 +110,11 @@ bool LbProcess::running() {
 }
 
 void LbProcess::wait_ready(const std::vector<std::pair<std::string, int>>& endpoints,
-                           std::chrono::milliseconds timeout) {
+                           std::chrono::milliseconds timeout, const std::atomic<bool>* abort) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (const auto& [host, port] : endpoints) {
     for (;;) {
+      if (abort && abort->load()) throw LbWaitInterrupted();
       if (!running())
         throw std::runtime_error("the load balancer exited with status " + std::to_string(exit_status_) +
                                  " before listening on " + net::format_endpoint(host, port) +

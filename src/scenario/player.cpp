@@ -52,14 +52,61 @@ class HealthSampler {
   std::thread thread_;
 };
 
-bool aborted(const PlayOptions& o) { return o.abort && o.abort->load(); }
+// Whether the timeline must stop now: Ctrl-C, or the run's own check (the load balancer died).
+class Halt {
+ public:
+  Halt(const PlayOptions& o, PlayReport& r) : o_(o), r_(r) {}
+  bool operator()() {
+    if (o_.abort && o_.abort->load()) r_.aborted = true;
+    if (r_.runtime_error.empty() && o_.check_run) r_.runtime_error = o_.check_run();
+    return r_.aborted || !r_.runtime_error.empty();
+  }
 
-// Sleeps until `t`, waking early on abort.
-void sleep_until(Steady::time_point t, const PlayOptions& o) {
-  while (!aborted(o)) {
+ private:
+  const PlayOptions& o_;
+  PlayReport& r_;
+};
+
+// Sleeps until `t`, waking early when the timeline must stop.
+void sleep_until(Steady::time_point t, Halt& halt) {
+  while (!halt()) {
     auto left = t - Steady::now();
     if (left <= Steady::duration::zero()) return;
     std::this_thread::sleep_for(std::min<Steady::duration>(left, std::chrono::milliseconds(20)));
+  }
+}
+
+// Fires a command, or checks an expectation (polling it for `within`), into `sr`.
+void run_step(const Step& step, StepReport& sr, PlayReport& report, Cluster& cluster,
+              const PlayOptions& options, Halt& halt, Steady::time_point t0) {
+  Steady::time_point step_t0 = Steady::now();
+  if (step.is_command()) {
+    sr.attempts = 1;
+    try {
+      auto warnings = cluster.apply(std::vector<Command>{std::get<Command>(step.action)});
+      sr.ok = true;
+      sr.detail = warnings.empty() ? "done" : "done; warning: " + warnings.front();
+    } catch (const CommandError& e) {
+      sr.detail = e.what();
+    }
+    return;
+  }
+  ExpectContext ctx{cluster, options.lb_http, options.lb_https, report.started_at,
+                    std::chrono::system_clock::now(), options.substitute};
+  auto deadline = step_t0 + step.within.value_or(Millis{0});
+  for (;;) {
+    ++sr.attempts;
+    Outcome o = evaluate(std::get<Expectation>(step.action), ctx);
+    sr.ok = o.ok;
+    sr.detail = o.detail;
+    sr.measured = o.measured;
+    if (o.measured.is_object() && o.measured.contains("answered")) {
+      std::map<std::string, int> row = o.measured["answered"].get<std::map<std::string, int>>();
+      if (int failed = o.measured.value("failures", 0)) row["failed"] = failed;
+      report.traffic.push_back({ms_since(t0), row});
+    }
+    if (o.ok || !o.checkable || Steady::now() >= deadline || halt()) break;
+    sleep_until(Steady::now() + options.poll_interval, halt);
   }
 }
 
@@ -77,22 +124,29 @@ int PlayReport::failures() const {
   return n;
 }
 
+std::string PlayReport::run_error() const {
+  if (!runtime_error.empty()) return runtime_error;
+  if (aborted)
+    return "interrupted before the end: " + std::to_string(steps.size()) + " of " + std::to_string(planned_steps) +
+           " steps ran";
+  return "";
+}
+
 PlayReport play(const Scenario& scenario, Cluster& cluster, const PlayOptions& options) {
   PlayReport report;
   report.name = scenario.name;
   report.file = scenario.file;
   report.description = scenario.description;
   for (const auto& r : cluster.state()->replicas) report.replicas.push_back(r.name);
+  report.planned_steps = scenario.steps.size();
   report.started_at = std::chrono::system_clock::now();
   Steady::time_point t0 = Steady::now();
+  Halt halt(options, report);
   {
     HealthSampler sampler(cluster, t0, report);
     for (const Step& step : scenario.steps) {
-      sleep_until(t0 + step.at, options);
-      if (aborted(options)) {
-        report.aborted = true;
-        break;
-      }
+      sleep_until(t0 + step.at, halt);
+      if (halt()) break;
       StepReport sr;
       sr.index = step.index;
       sr.is_command = step.is_command();
@@ -103,33 +157,14 @@ PlayReport play(const Scenario& scenario, Cluster& cluster, const PlayOptions& o
       sr.started_ms = ms_since(t0);
       sr.lateness_ms = sr.started_ms - static_cast<double>(step.at.count());
       Steady::time_point step_t0 = Steady::now();
-      if (step.is_command()) {
-        sr.attempts = 1;
-        try {
-          auto warnings = cluster.apply(std::vector<Command>{std::get<Command>(step.action)});
-          sr.ok = true;
-          sr.detail = warnings.empty() ? "done" : "done; warning: " + warnings.front();
-        } catch (const CommandError& e) {
-          sr.detail = e.what();
-        }
-      } else {
-        ExpectContext ctx{cluster, options.lb_http, options.lb_https, report.started_at,
-                          std::chrono::system_clock::now(), options.substitute};
-        auto deadline = step_t0 + step.within.value_or(Millis{0});
-        for (;;) {
-          ++sr.attempts;
-          Outcome o = evaluate(std::get<Expectation>(step.action), ctx);
-          sr.ok = o.ok;
-          sr.detail = o.detail;
-          sr.measured = o.measured;
-          if (o.measured.is_object() && o.measured.contains("answered")) {
-            std::map<std::string, int> row = o.measured["answered"].get<std::map<std::string, int>>();
-            if (int failed = o.measured.value("failures", 0)) row["failed"] = failed;
-            report.traffic.push_back({ms_since(t0), row});
-          }
-          if (o.ok || Steady::now() >= deadline || aborted(options)) break;
-          sleep_until(Steady::now() + options.poll_interval, options);
-        }
+      try {
+        run_step(step, sr, report, cluster, options, halt, t0);
+      } catch (const std::exception& e) {
+        sr.ok = false;  // nothing a step does may end the run: it fails, with the reason
+        sr.detail = (step.is_command() ? "" : "could not be checked: ") + std::string(e.what());
+      } catch (...) {
+        sr.ok = false;
+        sr.detail = "failed with an unknown error";
       }
       sr.elapsed_ms = ms_since(step_t0);
       report.steps.push_back(sr);

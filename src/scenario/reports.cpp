@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "dtrsim/player.hpp"
+#include "utf8.hpp"
 
 namespace dtrsim {
 namespace {
@@ -13,9 +14,13 @@ std::string seconds(double ms, int decimals = 2) {
   return buf;
 }
 
+// Text for XML and HTML: valid UTF-8, markup escaped, and nothing XML 1.0 forbids (control
+// characters, U+FFFE, U+FFFF).
 std::string xml_escape(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  std::string text = valid_utf8(s);
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -23,11 +28,23 @@ std::string xml_escape(const std::string& s) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += ' ';
+        } else if (text.compare(i, 2, "\xEF\xBF") == 0 && i + 2 < text.size() &&
+                   (text[i + 2] == '\xBE' || text[i + 2] == '\xBF')) {
+          out += "\xEF\xBF\xBD";  // U+FFFE and U+FFFF are not XML characters
+          i += 2;
+        } else {
+          out += c;
+        }
     }
   }
   return out;
+}
+
+// JSON text that cannot throw: invalid UTF-8 in any string becomes U+FFFD.
+std::string json_text(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string verdict(const StepReport& s) {
@@ -56,8 +73,7 @@ std::string step_line(const StepReport& s) {
 std::string summary_table(const PlayReport& r) {
   std::ostringstream out;
   out << "\nScenario " << r.name << " (" << r.file << "): ";
-  if (!r.runtime_error.empty()) out << "could not run: " << r.runtime_error << "\n";
-  else if (r.aborted) out << "interrupted\n";
+  if (!r.run_error().empty()) out << "ERROR: " << r.run_error() << "\n";
   else out << (r.passed() ? "PASSED" : "FAILED") << " in " << seconds(r.duration_ms) << "\n";
   char line[256];
   std::snprintf(line, sizeof line, "  %-6s %-5s %-9s %-11s %s\n", "RESULT", "STEP", "AT", "TOOK", "WHAT");
@@ -86,7 +102,8 @@ std::string junit_xml(const PlayReport& r) {
       failures += !s.ok;
     }
   }
-  if (!r.runtime_error.empty()) ++tests, ++errors;
+  std::string run_error = r.run_error();
+  if (!run_error.empty()) ++tests, ++errors;
   std::string suite = xml_escape(r.name);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"dtrsim\" tests=\"" << tests << "\" failures=\"" << failures
@@ -100,20 +117,20 @@ std::string junit_xml(const PlayReport& r) {
         << xml_escape(s.summary) << "\" time=\"" << s.elapsed_ms / 1000.0 << "\">\n";
     if (!s.ok)
       out << "      <" << (s.is_command ? "error" : "failure") << " message=\""
-          << xml_escape(s.detail) << "\">" << xml_escape(s.detail + "\n" + s.measured.dump(2))
+          << xml_escape(s.detail) << "\">" << xml_escape(s.detail + "\n" + json_text(s.measured, 2))
           << "</" << (s.is_command ? "error" : "failure") << ">\n";
     else
       out << "      <system-out>" << xml_escape(s.detail) << "</system-out>\n";
     out << "    </testcase>\n";
   }
-  if (!r.runtime_error.empty())
-    out << "    <testcase classname=\"dtrsim." << suite << "\" name=\"run\" time=\"0\">\n"
-        << "      <error message=\"" << xml_escape(r.runtime_error) << "\"/>\n    </testcase>\n";
+  if (!run_error.empty())  // a run that did not complete is an error, whatever its steps said
+    out << "    <testcase classname=\"dtrsim." << suite << "\" name=\"run\" time=\"" << r.duration_ms / 1000.0
+        << "\">\n      <error message=\"" << xml_escape(run_error) << "\"/>\n    </testcase>\n";
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();
 }
 
-nlohmann::json report_json(const PlayReport& r) {
+std::string report_json(const PlayReport& r) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : r.steps) {
     nlohmann::json j = {{"index", s.index},
@@ -142,8 +159,8 @@ nlohmann::json report_json(const PlayReport& r) {
                         {"expectations", r.expectations()},
                         {"failures", r.failures()},
                         {"steps", steps}};
-  if (!r.runtime_error.empty()) out["error"] = r.runtime_error;
-  return out;
+  if (!r.run_error().empty()) out["error"] = r.run_error();
+  return json_text(out, 2) + "\n";
 }
 
 std::string html_timeline(const PlayReport& r) {
@@ -197,7 +214,8 @@ std::string html_timeline(const PlayReport& r) {
        << xml_escape(r.name) << "</title>\n<style>body{font:14px sans-serif;margin:1.5em}"
        << "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}table{border-collapse:collapse}"
        << ".FAIL,.ERROR{color:#b00}.PASS{color:#276}</style></head><body>\n<h1>" << xml_escape(r.name)
-       << "</h1>\n<p>" << xml_escape(r.description) << "</p>\n<p>" << (r.passed() ? "Passed" : "Failed")
+       << "</h1>\n<p>" << xml_escape(r.description) << "</p>\n<p>"
+       << (!r.run_error().empty() ? "Error: " + xml_escape(r.run_error()) + ";" : r.passed() ? "Passed" : "Failed")
        << " in " << seconds(r.duration_ms) << ". Health: green 200, red 503, orange 502, grey stopped. "
        << "LB share: the part of each batch of requests through the load balancer that the replica "
        << "answered.</p>\n" << svg.str() << "<table><tr><th>step</th><th>at</th><th>what</th>"

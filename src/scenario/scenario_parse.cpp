@@ -1,9 +1,12 @@
 // Parsing and full validation of scenario files: structure, types, durations, order, and a pure
 // replay of the timeline that checks every replica reference against the cluster at that step.
+#include <cstdint>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "dtrsim/apply.hpp"
+#include "dtrsim/fault_registry.hpp"
 #include "dtrsim/profile.hpp"
 #include "dtrsim/scenario.hpp"
 #include "dtrsim/state.hpp"
@@ -32,21 +35,29 @@ std::string resolve_path(const std::string& base_dir, const std::string& p) {
   return base_dir + "/" + p;
 }
 
-ClusterConfig parse_cluster(const json* j, const std::string& base_dir, Errors& errors) {
+// `replicas_known` tells whether the replicas the timeline starts from (how many, their ids, their
+// version profile) are the file's, so that replica references can be checked even when other
+// fields are wrong.
+ClusterConfig parse_cluster(const json* j, const std::string& base_dir, Errors& errors, bool& replicas_known) {
   ClusterConfig c;
   c.http_port = 0;  // scenarios default to ephemeral ports: load balancers get them as variables
   c.https_port = 0;
+  replicas_known = true;
   if (!j) return c;
+  size_t before = errors.size();
   JsonReader r(*j, "cluster", errors);
   if (auto v = r.integer("replicas", 1, 64)) c.replicas = static_cast<int>(*v);
+  replicas_known = errors.size() == before;
   if (auto v = r.string("bind")) c.bind = *v;
   if (auto v = r.boolean("distinct_addresses")) c.distinct_addresses = *v;
   if (auto v = r.integer("http_port", 0, 65535)) c.http_port = static_cast<int>(*v);
   if (auto v = r.integer("https_port", 0, 65535)) c.https_port = static_cast<int>(*v);
   if (auto v = r.string("dtr_version")) c.dtr_version = *v;
   if (auto v = r.string("dtr_fqdn")) c.dtr_fqdn = *v;
+  size_t before_ids = errors.size();
   if (auto v = r.strings("replica_ids")) c.replica_ids = *v;
   if (auto v = r.boolean("sequential_ids")) c.sequential_ids = *v;
+  replicas_known = replicas_known && errors.size() == before_ids;
   if (auto v = r.duration("heartbeat")) c.heartbeat = *v;
   if (auto v = r.string("admin")) {
     if (auto a = Accounts::parse(*v, true)) c.admin = *a;
@@ -67,26 +78,20 @@ ClusterConfig parse_cluster(const json* j, const std::string& base_dir, Errors& 
   if (auto v = r.integer("journal_size", 1, 10'000'000)) c.journal_size = static_cast<size_t>(*v);
   if (auto v = r.integer("max_connections", 1, 100'000)) c.max_connections = static_cast<size_t>(*v);
   r.finish(kClusterKeys);
-  if (errors.size() == 0)
+  // The checks across fields, when every field could be read: a field left at its default would
+  // make them report what the file does not say.
+  if (errors.size() == before)
     for (std::string e : validate_config(c, "cluster.")) {
       // validate_config names flags (http-port); scenario keys use underscores (http_port).
       size_t colon = e.find(':');
       for (size_t i = 0; i < colon; ++i)
         if (e[i] == '-') e[i] = '_';
+      for (const char* key :
+           {"cluster.replicas:", "cluster.replica_ids:", "cluster.sequential_ids:", "cluster.dtr_version:"})
+        if (e.rfind(key, 0) == 0) replicas_known = false;
       errors.add("", e);
     }
   return c;
-}
-
-bool valid_url(const std::string& url, const std::string& scheme) {
-  std::string prefix = scheme + "://";
-  if (url.rfind(prefix, 0) != 0) return false;
-  std::string rest = url.substr(prefix.size());
-  size_t colon = rest.rfind(':');
-  if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos) return false;
-  std::string port = rest.substr(colon + 1);
-  return !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos &&
-         std::stoi(port) <= 65535;
 }
 
 std::optional<LoadBalancerSpec> parse_load_balancer(const json* j, Errors& errors) {
@@ -98,8 +103,8 @@ std::optional<LoadBalancerSpec> parse_load_balancer(const json* j, Errors& error
   if (auto v = r.string("cwd")) lb.cwd = *v;
   for (auto [key, scheme, out] : {std::tuple{"http", "http", &lb.http_url}, {"https", "https", &lb.https_url}})
     if (auto v = r.string(key)) {
-      if (valid_url(*v, scheme)) *out = *v;
-      else errors.add(r.path(key), "\"" + *v + "\" is not " + scheme + "://ADDRESS:PORT (port 0: pick a free one)");
+      *out = *v;  // kept when wrong, so that the steps on that port are not reported as well
+      if (!parse_lb_url(*v, scheme, true)) errors.add(r.path(key), lb_url_problem(*v, scheme, true));
     }
   if (lb.http_url.empty() && lb.https_url.empty() && !r.get("http") && !r.get("https"))
     errors.add("load_balancer", "needs \"http\" or \"https\": where the load balancer listens");
@@ -151,14 +156,20 @@ std::optional<Step> parse_step(const json& j, size_t index, Errors& errors) {
   }
   if (has_do) {
     json command = j;
-    command.erase("at");
-    command.erase("within");
-    command.erase("note");
-    if (within) errors.add(path + ".within", "only expectations poll; a command happens once");
-    try {
-      step.action = parse_command(command);
-    } catch (const CommandError& e) {
-      errors.add(e.under(path).path(), e.message());
+    command.erase("within");  // reported here; "at" and "note" are keys the command parser allows
+    if (j.contains("within")) errors.add(path + ".within", "only expectations poll; a command happens once");
+    std::vector<CommandError> problems;
+    std::optional<Command> c = parse_command(command, problems, {"at", "note"});
+    for (const auto& e : problems) errors.add(e.under(path).path(), e.message());
+    if (c) {
+      step.action = *c;
+      // The fault envelope is checked where the cluster checks it, but now: it depends on no
+      // other step.
+      if (const auto* f = std::get_if<cmd::Fault>(&*c)) try {
+          parse_fault(f->fault);
+        } catch (const CommandError& e) {
+          errors.add(e.under("fault").under(path).path(), e.message());
+        }
     }
   } else {
     r.get("expect");
@@ -172,9 +183,63 @@ std::optional<Step> parse_step(const json& j, size_t index, Errors& errors) {
   return step;
 }
 
+// A via-lb step needs a URL for its port: the scenario's load balancer's, or --lb-http/--lb-https.
+void check_lb_url(const Step& step, const std::optional<LoadBalancerSpec>& lb, const ScenarioCheck& check,
+                  Errors& errors) {
+  if (step.is_command() || !std::holds_alternative<expect::ViaLb>(std::get<Expectation>(step.action))) return;
+  Port port = std::get<expect::ViaLb>(std::get<Expectation>(step.action)).port;
+  std::string path = "steps[" + std::to_string(step.index) + "].expect";
+  if (!lb && check.lb_http.empty() && check.lb_https.empty()) {
+    errors.add(path + ".via", "needs a load balancer: add \"load_balancer\" to the scenario or pass "
+                              "--lb-http/--lb-https");
+    return;
+  }
+  bool https = port == Port::https;
+  if (!(lb ? (https ? lb->https_url : lb->http_url) : std::string()).empty() ||
+      !(https ? check.lb_https : check.lb_http).empty())
+    return;
+  std::string name(port_name(port));
+  errors.add(path + ".port", "no load balancer URL for " + name +
+                                 (step.source["expect"].contains("port") ? "" : " (the default port)") + ": " +
+                                 (lb ? "add \"" + name + "\" to \"load_balancer\" or pass --lb-" + name
+                                     : "pass --lb-" + name));
+}
+
+// A replica cannot be both reached and avoided, however each list spells it (2, "replica-2", its
+// id). References that do not resolve are reported by the caller.
+void check_reaches_avoids(const ClusterState& state, const expect::ViaLb& lb, const std::string& path,
+                          Errors& errors) {
+  auto number = [&](const ReplicaSelector& sel) -> std::optional<int> {
+    try {
+      return resolve_replicas(state, sel).front();
+    } catch (const CommandError&) {
+      return std::nullopt;
+    }
+  };
+  std::set<int> reached;
+  for (const auto& sel : lb.reaches)
+    if (auto n = number(sel)) reached.insert(*n);
+  for (size_t i = 0; i < lb.avoids.size(); ++i)
+    if (auto n = number(lb.avoids[i]); n && reached.count(*n))
+      errors.add(path + ".avoids[" + std::to_string(i) + "]",
+                 state.find(*n)->name + " is also in \"reaches\": it cannot both answer and not answer");
+}
+
+// Whether later steps can depend on what a command did: which replicas exist (join, remove),
+// their faults' names (fault, clear, reset) or the partition a join needs healed. The others
+// only set flags no check depends on.
+bool later_steps_depend_on(const json& step) {
+  static const std::set<std::string> flags_only = {"fail", "recover", "stop", "start", "readonly"};
+  if (!step.is_object() || !step.contains("do")) return false;  // an expectation changes nothing
+  const json& name = step["do"];
+  return !(name.is_string() && flags_only.count(name.get<std::string>()));
+}
+
 // Replays the commands on the cluster the scenario starts with, so that a step naming
-// "replica-4" before the join that creates it is reported.
-void check_timeline(const Scenario& s, const ClusterConfig& cluster, Errors& errors) {
+// "replica-4" before the join that creates it is reported. The replay stops at `stop_at`, a step
+// that could not be parsed and whose effect later steps may depend on, and at a command of that
+// kind that fails: past it, the replay would report what the file does not say.
+void check_timeline(const Scenario& s, const ClusterConfig& cluster, size_t stop_at, Errors& errors) {
   ClusterState state = initial_state(cluster, [&](int n) {
     if (auto id = configured_id(cluster, n)) return *id;
     return std::string("random-id-") + std::to_string(n);  // not a valid id: cannot be named
@@ -187,23 +252,29 @@ void check_timeline(const Scenario& s, const ClusterConfig& cluster, Errors& err
                  return std::string(buf);
                }, 1};
   for (const Step& step : s.steps) {
+    if (step.index >= stop_at) return;
     std::string path = "steps[" + std::to_string(step.index) + "]";
     env.now = start + step.at;
     if (step.is_command()) {
       std::vector<std::string> warnings;
+      ClusterState next = state;
       try {
-        apply_command(state, std::get<Command>(step.action), env, warnings);
+        apply_command(next, std::get<Command>(step.action), env, warnings);
+        state = std::move(next);
       } catch (const CommandError& e) {
         errors.add(e.under(path).path(), e.message());
+        if (later_steps_depend_on(step.source)) return;
       }
       continue;
     }
-    for (const auto& [sel, where] : expectation_replicas(std::get<Expectation>(step.action), path + ".expect"))
+    const Expectation& e = std::get<Expectation>(step.action);
+    for (const auto& [sel, where] : expectation_replicas(e, path + ".expect"))
       try {
         resolve_replicas(state, sel, where);
-      } catch (const CommandError& e) {
-        errors.add(e.path(), e.message());
+      } catch (const CommandError& error) {
+        errors.add(error.path(), error.message());
       }
+    if (const auto* lb = std::get_if<expect::ViaLb>(&e)) check_reaches_avoids(state, *lb, path + ".expect", errors);
   }
 }
 
@@ -221,11 +292,16 @@ LoadedScenario parse_scenario(const json& j, const std::string& file, const std:
     out.errors = errors.list();
     return out;
   }
-  if (auto v = r.string("name", true)) s.name = *v;
+  if (auto v = r.string("name", true)) {
+    s.name = *v;
+    if (v->empty()) errors.add("name", "must not be empty (reports and JUnit name the run by it)");
+  }
   if (auto v = r.string("description", true)) s.description = *v;
-  s.cluster = parse_cluster(r.get("cluster"), base_dir, errors);
+  bool replicas_known = false;
+  s.cluster = parse_cluster(r.get("cluster"), base_dir, errors, replicas_known);
   s.load_balancer = parse_load_balancer(r.get("load_balancer"), errors);
   const json* steps = r.get("steps");
+  size_t replay_until = SIZE_MAX;
   if (!steps) errors.add("steps", "is required");
   else if (!steps->is_array() || steps->empty())
     errors.add("steps", "must be a non-empty array of steps");
@@ -233,28 +309,22 @@ LoadedScenario parse_scenario(const json& j, const std::string& file, const std:
     std::optional<Millis> last;
     for (size_t i = 0; i < steps->size(); ++i) {
       auto step = parse_step((*steps)[i], i, errors);
-      if (!step) continue;
+      if (!step) {
+        if (later_steps_depend_on((*steps)[i])) replay_until = std::min(replay_until, i);
+        continue;
+      }
       if (last && step->at < *last)
         errors.add("steps[" + std::to_string(i) + "].at",
                    format_duration(step->at) + " is before the previous step's " +
                        format_duration(*last) + " (steps run in order)");
       last = step->at;
-      if (!step->is_command() && std::holds_alternative<expect::ViaLb>(std::get<Expectation>(step->action))) {
-        const auto& lb = std::get<expect::ViaLb>(std::get<Expectation>(step->action));
-        if (!s.load_balancer && !check.lb_urls_given)
-          errors.add("steps[" + std::to_string(i) + "].expect.via",
-                     "needs a load balancer: add \"load_balancer\" to the scenario or pass "
-                     "--lb-http/--lb-https");
-        else if (s.load_balancer && (lb.port == Port::https ? s.load_balancer->https_url
-                                                            : s.load_balancer->http_url).empty())
-          errors.add("steps[" + std::to_string(i) + "].expect.port",
-                     "the load balancer has no " + std::string(port_name(lb.port)) + " URL");
-      }
+      if (!check.running_cluster) check_lb_url(*step, s.load_balancer, check, errors);
       s.steps.push_back(std::move(*step));
     }
   }
   r.finish("name, description, cluster, load_balancer, steps");
-  if (errors.size() == 0) check_timeline(s, check.cluster_override.value_or(s.cluster), errors);
+  // Replica references need the replicas they are made against.
+  if (replicas_known || check.running_cluster) check_timeline(s, check.running_cluster.value_or(s.cluster), replay_until, errors);
   out.errors = errors.list();
   if (out.errors.empty()) out.scenario = std::move(s);
   return out;

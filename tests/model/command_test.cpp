@@ -81,3 +81,23 @@ TEST_CASE("errors inside an array carry the element's index", "[command]") {
   CHECK(CommandError("replica", "no replica").under("steps[3]").what() ==
         std::string("steps[3].replica: no replica"));
 }
+
+TEST_CASE("a command's problems can be collected all at once, by the same parser", "[command]") {
+  std::vector<CommandError> errors;
+  CHECK_FALSE(parse_command(json::parse(R"({"do":"fail","replica":true,"service":"redis","sevice":1})"), errors));
+  std::vector<std::string> seen;
+  for (const auto& e : errors) seen.push_back(e.what());
+  CHECK(seen == std::vector<std::string>{
+                    "sevice: unknown field for \"fail\" (expected replica, service, error)",
+                    "replica: must be a replica index, name, id or \"*\" (got true)",
+                    "service: unknown service \"redis\" (one of registry, garant, rethinkdb, notary, api)"});
+  errors.clear();
+  CHECK_FALSE(parse_command(json::parse(R"({"do":"partition","groups":[[1,"*"],[],[true]]})"), errors));
+  CHECK(errors.size() == 3);
+  // Keys the caller reads itself are allowed and named.
+  errors.clear();
+  CHECK(parse_command(json::parse(R"({"do":"heal","at":"1s"})"), errors, {"at", "note"}));
+  CHECK_FALSE(parse_command(json::parse(R"({"do":"heal","replica":1})"), errors, {"at", "note"}));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].what() == std::string("replica: unknown field for \"heal\" (expected at, note)"));
+}

@@ -13,7 +13,12 @@ TEST_CASE("durations parse with units ms, s, m, h", "[duration]") {
   CHECK(parse_duration("2m") == Millis{120000});
   CHECK(parse_duration("1h") == Millis{3600000});
   CHECK(parse_duration("0") == Millis{0});
-  for (const char* bad : {"", "5", "5 s", "-1s", "s", "1.s", ".5s", "1.0005s", "5sec", "1e3ms"})
+  CHECK(parse_duration("0.125s") == Millis{125});
+  CHECK(parse_duration("1.05m") == Millis{63000});
+  CHECK(parse_duration("0.001h") == Millis{3600});
+  CHECK(parse_duration("999999999h") == Millis{999999999LL * 3600000});
+  for (const char* bad : {"", "5", "5 s", "-1s", "s", "1.s", ".5s", "1.0005s", "1.5000s", "5sec", "1e3ms",
+                          "0.5ms", "1.0ms", "1000000000ms", "1..5s", "1.5.5s"})
     CHECK_FALSE(parse_duration(bad).has_value());
 }
 
