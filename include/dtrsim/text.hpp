@@ -1,5 +1,5 @@
 #pragma once
-// Building one-line lists for messages: "registry, garant, rethinkdb".
+// Building one-line messages: lists ("registry, garant, rethinkdb") and shortened quotes.
 
 #include <string>
 #include <string_view>
@@ -10,6 +10,15 @@ namespace dtrsim {
 inline void append_item(std::string& list, std::string_view item, std::string_view separator = ", ") {
   if (!list.empty()) list.append(separator);
   list.append(item);
+}
+
+// `text` cut to `max` characters, ending in "..." when cut: for quoting input in an error.
+inline std::string shorten(std::string text, size_t max = 40) {
+  if (text.size() > max) {
+    text.resize(max - 3);
+    text.append("...");
+  }
+  return text;
 }
 
 } // namespace dtrsim

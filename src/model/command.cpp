@@ -34,10 +34,7 @@ std::string join_list(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string describe(const json& v) {
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
-}
+std::string describe(const json& v) { return shorten(v.dump()); }
 
 ReplicaSelector selector(const json& j, const std::string& path) {
   if (j.is_number_integer()) {

@@ -451,16 +451,29 @@ class Connection {
     return write_out(out);
   }
 
-  void reject(const ParseError& err, ExchangeRecord& rec) {
+  // Answers a request that cannot be served with `err` and closes; records it first (see
+  // answer_and_record).
+  void reject(const ParseError& err, ExchangeRecord&& rec, const char* event = events::bad_request) {
     HttpResponse res;
     res.status = err.status;
     res.headers.push_back({"Content-Type", "application/json"});
     res.body = api_errors_json("BAD_REQUEST", err.message);
     finalize(res);
-    send(res, false);
-    rec.status = err.status;
-    rec.event = events::bad_request;
+    rec.event = event;
     rec.detail = err.message;
+    answer_and_record(res, false, std::move(rec));
+  }
+
+  // Sends `res` and records the exchange. A client that has its answer finds it in the journal
+  // and the metrics, so the record goes first, unless a dribble or bandwidth fault paces the
+  // bytes: then it follows the last byte, so that its duration includes the slow write.
+  bool answer_and_record(const HttpResponse& res, bool keep_alive, ExchangeRecord&& rec) {
+    rec.status = res.status;
+    bool paced = write_throttle().rate > 0;
+    if (!paced) record(std::move(rec));
+    bool sent = send(res, keep_alive);
+    if (paced) record(std::move(rec));
+    return sent;
   }
 
   // One request/response exchange. False when the connection must end.
@@ -472,9 +485,7 @@ class Connection {
     if (!look_up_connection_faults()) return false;
     if (!read_head(head, error)) {
       if (!error) return false;
-      ExchangeRecord rec = base_record();
-      reject(*error, rec);
-      record(std::move(rec));
+      reject(*error, base_record());
       return false;
     }
     enter(Phase::writing);
@@ -489,29 +500,24 @@ class Connection {
     if (const std::string* host = req.header("Host")) rec.host = *host;
     if (const std::string* ua = req.header("User-Agent")) rec.user_agent = *ua;
     if (error) {
-      reject(*error, rec);
-      record(std::move(rec));
+      reject(*error, std::move(rec));
       return false;
     }
     if (!req.header("Host")) {
-      rec.event = events::missing_host;
-      rec.detail = req.version + " request without a Host header";
       if (req.version == "HTTP/1.1") {
-        reject(ParseError{400, "HTTP/1.1 request without a Host header"}, rec);
-        rec.event = events::missing_host;
-        record(std::move(rec));
+        reject(ParseError{400, "HTTP/1.1 request without a Host header"}, std::move(rec),
+               events::missing_host);
         return false;
       }
+      rec.event = events::missing_host;
+      rec.detail = req.version + " request without a Host header";
     }
     if (const std::string* expect = req.header("Expect");
         expect && iequals(*expect, "100-continue") && framing.kind != BodyFraming::none)
       stream_->write_all("HTTP/1.1 100 Continue\r\n\r\n");
     std::string body_error;
     if (!discard_body(framing, body_error)) {
-      if (!body_error.empty()) {
-        reject(ParseError{400, body_error}, rec);
-        record(std::move(rec));
-      }
+      if (!body_error.empty()) reject(ParseError{400, body_error}, std::move(rec));
       return false;
     }
 
@@ -554,10 +560,7 @@ class Connection {
     }
     finalize(res);
     bool keep = req.wants_keep_alive() && !core_->closing;
-    bool sent = send(res, keep);
-    rec.status = res.status;
-    record(std::move(rec));
-    return sent && keep;
+    return answer_and_record(res, keep, std::move(rec)) && keep;
   }
 
   NginxCounters counters() const {
@@ -602,10 +605,9 @@ Wake ConnectionFaults::sleep_for(Millis d) { return conn_.sleep(d, fault_.id, fa
 Millis ConnectionFaults::max_hang() const { return conn_.env_.options.max_hang; }
 
 void ConnectionFaults::reset_connection() { conn_.ending_ = Connection::Ending::reset; }
-void ConnectionFaults::close_connection() {
-  ::shutdown(conn_.fd_, SHUT_RDWR);
-  conn_.ending_ = Connection::Ending::abrupt;
-}
+// The socket closes when the connection ends, after the exchange is recorded: a client that saw
+// the close finds it in the journal.
+void ConnectionFaults::close_connection() { conn_.ending_ = Connection::Ending::abrupt; }
 void ConnectionFaults::write_and_close(std::string_view bytes) {
   if (conn_.stream_) conn_.stream_->write_all(bytes);
   close_connection();

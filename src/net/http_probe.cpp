@@ -268,6 +268,17 @@ bool Session::closed_by_peer() {
   if (conn_->ssl && SSL_pending(conn_->ssl) > 0) return false;
   if (wait_readable(conn_->fd, std::chrono::milliseconds(0)) != 1) return false;
   char c;
+  if (conn_->ssl) {
+    // A TLS peer that closes sends a close_notify record before its FIN: the raw socket then
+    // holds bytes, so ask TLS (without blocking on a partial record) whether the stream ended.
+    int flags = ::fcntl(conn_->fd, F_GETFL);
+    ::fcntl(conn_->fd, F_SETFL, flags | O_NONBLOCK);
+    int r = SSL_peek(conn_->ssl, &c, 1);
+    int err = r > 0 ? SSL_ERROR_NONE : SSL_get_error(conn_->ssl, r);
+    ::fcntl(conn_->fd, F_SETFL, flags);
+    ERR_clear_error();
+    return r <= 0 && err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE;
+  }
   ssize_t n = ::recv(conn_->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
   return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }

@@ -1,12 +1,11 @@
 // Field-by-field JSON checks with collected errors.
 #include "json_reader.hpp"
 
+#include "dtrsim/text.hpp"
+
 namespace dtrsim {
 
-std::string short_json(const nlohmann::json& v) {
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
-}
+std::string short_json(const nlohmann::json& v) { return shorten(v.dump()); }
 
 JsonReader::JsonReader(const nlohmann::json& j, std::string path, Errors& errors)
     : j_(j), path_(std::move(path)), errors_(errors), is_object_(j.is_object()) {

@@ -67,6 +67,7 @@ std::string step_line(const StepReport& s) {
   std::string t = took(s);
   if (!t.empty()) line += " (" + t + ")";
   if (!(s.is_command && s.ok && s.detail == "done")) line += ": " + s.detail;
+  if (!s.note.empty()) line += "  -- " + s.note;
   return line;
 }
 
@@ -84,6 +85,7 @@ std::string summary_table(const PlayReport& r) {
     std::snprintf(line, sizeof line, "  %-6s #%-4zu %-9s %-11s ", verdict(s).c_str(), s.index,
                   format_duration(s.at).c_str(), t.c_str());
     out << line << s.summary << "\n";
+    if (!s.note.empty()) out << "                                      " << s.note << "\n";
     if (!s.ok) out << "                                      " << s.detail << "\n";
   }
   out << "  " << r.expectations() << " expectation(s), " << r.failures() << " failed; "
