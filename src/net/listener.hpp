@@ -26,7 +26,6 @@ class Listener {
   Listener& operator=(const Listener&) = delete;
 
   int port() const { return port_; }
-  const std::string& address() const { return address_; }
 
   void start(AcceptFn on_accept);
   // Stops accepting and closes the socket: new clients get "connection refused".

@@ -52,11 +52,6 @@ bool WorkerPool::submit(std::function<void()> job) {
   return true;
 }
 
-size_t WorkerPool::live_threads() const {
-  std::lock_guard<std::mutex> lock(m_);
-  return threads_.size() - finished_.size();
-}
-
 void WorkerPool::run() {
   std::unique_lock<std::mutex> lock(m_);
   for (;;) {
@@ -72,12 +67,10 @@ void WorkerPool::run() {
     }
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
-    ++busy_;
     lock.unlock();
     job();
     job = nullptr;
     lock.lock();
-    --busy_;
     if (stop_ && jobs_.empty()) return;
   }
 }

@@ -25,8 +25,6 @@ class WorkerPool {
   // Runs `job` on an idle thread or a new one. False when `max_threads` are all busy.
   bool submit(std::function<void()> job);
 
-  size_t live_threads() const;
-
  private:
   void run();
   void join_finished_locked(std::vector<std::thread>& out);
@@ -40,7 +38,6 @@ class WorkerPool {
   std::map<std::thread::id, std::thread> threads_;
   std::vector<std::thread::id> finished_;
   size_t idle_ = 0;
-  size_t busy_ = 0;
   bool stop_ = false;
 };
 
