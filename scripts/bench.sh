@@ -22,10 +22,11 @@ WORK=$(mktemp -d /tmp/dtrsim-bench-XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# N distinct free ports (all held until all are picked, so no two are the same).
+free_ports() { python3 -c 'import socket,sys; s=[socket.socket() for _ in range(int(sys.argv[1]))]; [x.bind(("127.0.0.1",0)) for x in s]; print(" ".join(str(x.getsockname()[1]) for x in s))' "$1"; }
 
 # dtrsim: one replica, startup measured to the first 200 on /_ping.
-DH=$(free_port); DS=$(free_port)
+read -r DH DS NH NS < <(free_ports 4)
 t0=$(date +%s%N)
 build-release/dtrsim run --replicas 1 --http-port "$DH" --https-port "$DS" --control none \
   --state-file "$WORK/state.json" >"$WORK/dtrsim.log" 2>&1 &
@@ -34,7 +35,6 @@ until curl -sf "http://127.0.0.1:$DH/_ping" >/dev/null 2>&1; do sleep 0.001; don
 DSTART=$(( ($(date +%s%N) - t0) / 1000000 ))
 
 # nginx: the same body, the same kind of certificate (ECDSA P-256), HTTP keep-alive defaults.
-NH=$(free_port); NS=$(free_port)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
   -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
 mkdir -p "$WORK/nginx/logs"

@@ -71,8 +71,7 @@ ClusterConfig to_config(const ClusterFlags& f) {
   std::vector<std::string> errors;
   auto duration = [&](const char* flag, const std::string& text, Millis& out) {
     if (auto d = parse_duration(text)) out = *d;
-    else errors.push_back(std::string("--") + flag + ": \"" + text + "\" is not a duration " +
-                          std::string(kDurationHint));
+    else errors.push_back(std::string("--") + flag + ": \"" + text + "\" " + duration_problem(text));
   };
   duration("heartbeat", f.heartbeat, c.heartbeat);
   duration("max-hang", f.max_hang, c.max_hang);

@@ -23,7 +23,7 @@ struct CheckFlags {
 Millis duration_flag(const char* flag, const std::string& text) {
   auto d = parse_duration(text);
   if (!d) throw ExitRequest{usage, std::string("dtrsim lb check: --") + flag + ": \"" + text +
-                                       "\" is not a duration " + std::string(kDurationHint)};
+                                       "\" " + duration_problem(text)};
   return *d;
 }
 

@@ -113,7 +113,9 @@ ActiveFault parse_fault(const nlohmann::json& j) {
   if (auto d = j.find("duration"); d != j.end()) {
     auto parsed = d->is_string() ? parse_duration(d->get<std::string>()) : std::nullopt;
     if (!parsed || parsed->count() <= 0)
-      throw CommandError("duration", d->dump() + " is not a duration " + std::string(kDurationHint));
+      throw CommandError("duration", d->dump() + " " +
+                                         (d->is_string() && !parsed ? duration_problem(d->get<std::string>())
+                                                                    : duration_problem("")));
     f.duration = parsed;
   }
 

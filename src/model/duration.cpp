@@ -5,7 +5,9 @@
 
 namespace dtrsim {
 
-std::optional<Millis> parse_duration(std::string_view text) {
+namespace {
+
+std::optional<Millis> parse_unbounded(std::string_view text) {
   if (text == "0") return Millis{0};
   auto digits = [&](size_t from) {
     size_t n = from;
@@ -28,6 +30,19 @@ std::optional<Millis> parse_duration(std::string_view text) {
   if (scale == 0 || (decimals > 0 && scale == 1)) return std::nullopt;  // no fractions of a millisecond
   for (size_t i = decimals; i < 3; ++i) fraction *= 10;                  // thousandths
   return Millis{value * scale + fraction * (scale / 1000)};
+}
+
+} // namespace
+
+std::optional<Millis> parse_duration(std::string_view text) {
+  auto d = parse_unbounded(text);
+  if (d && *d > kMaxDuration) return std::nullopt;
+  return d;
+}
+
+std::string duration_problem(std::string_view text) {
+  if (parse_unbounded(text)) return "is longer than " + format_duration(kMaxDuration) + ", the longest duration";
+  return "is not a duration (use 5s, 250ms, 2m)";
 }
 
 std::string format_duration(Millis d) {

@@ -65,7 +65,8 @@ std::optional<Millis> JsonReader::duration(const char* key, bool required) {
   }
   auto d = v->is_string() ? parse_duration(v->get<std::string>()) : std::nullopt;
   if (!d) {
-    errors_.add(path(key), short_json(*v) + " is not a duration " + std::string(kDurationHint));
+    errors_.add(path(key), short_json(*v) + " " +
+                               duration_problem(v->is_string() ? v->get<std::string>() : ""));
     return std::nullopt;
   }
   return d;

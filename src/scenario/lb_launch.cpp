@@ -18,16 +18,35 @@ struct Endpoint {
   std::string url() const { return scheme + "://" + net::format_endpoint(host, port); }
 };
 
+// Free ports picked for the load balancer, held bound until just before it starts: two picks
+// must never return the same port (HAProxy, which binds with SO_REUSEPORT, would then serve both
+// frontends on one port), nor may another process take one meanwhile.
+class PortReservations {
+ public:
+  PortReservations() = default;
+  PortReservations(const PortReservations&) = delete;
+  PortReservations& operator=(const PortReservations&) = delete;
+  ~PortReservations() { release(); }
+  int pick(const std::string& host) {
+    int fd = net::listen_on(host, 0, 1);
+    fds_.push_back(fd);
+    return net::local_port(fd);
+  }
+  void release() {
+    for (int fd : fds_) ::close(fd);
+    fds_.clear();
+  }
+
+ private:
+  std::vector<int> fds_;
+};
+
 // `url` was checked by the scenario's validation; port 0 becomes a free port.
-Endpoint parse_url(const std::string& url, std::string_view scheme) {
+Endpoint parse_url(const std::string& url, std::string_view scheme, PortReservations& ports) {
   std::optional<LbUrl> u = parse_lb_url(url, scheme, true);
   if (!u) throw std::runtime_error(lb_url_problem(url, scheme, true));
   Endpoint e{std::string(scheme), u->host, u->port};
-  if (e.port == 0) {
-    int fd = net::listen_on(e.host, 0, 1);
-    e.port = net::local_port(fd);
-    ::close(fd);
-  }
+  if (e.port == 0) e.port = ports.pick(e.host);
   return e;
 }
 
@@ -68,15 +87,16 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   g["DTRSIM_SCENARIO_DIR"] = base_dir;
   g["DTRSIM_CA_FILE"] = ca_file;
   std::vector<std::pair<std::string, int>> endpoints;
+  PortReservations ports;
   if (!spec.http_url.empty()) {
-    Endpoint e = parse_url(spec.http_url, "http");
+    Endpoint e = parse_url(spec.http_url, "http", ports);
     g["DTRSIM_LB_HTTP_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTP_PORT"] = std::to_string(e.port);
     http_url_ = e.url();
     endpoints.push_back({e.host, e.port});
   }
   if (!spec.https_url.empty()) {
-    Endpoint e = parse_url(spec.https_url, "https");
+    Endpoint e = parse_url(spec.https_url, "https", ports);
     g["DTRSIM_LB_HTTPS_ADDRESS"] = e.host;
     g["DTRSIM_LB_HTTPS_PORT"] = std::to_string(e.port);
     https_url_ = e.url();
@@ -100,6 +120,7 @@ LbLaunch::LbLaunch(const Cluster& cluster, const LoadBalancerSpec& spec, const s
   for (const auto& a : spec.command) argv.push_back(substitute(a, g));
   program_ = argv.front();
   log_ = run_dir + "/load-balancer.log";
+  ports.release();
   process_.start(argv, join_path(base_dir, substitute(spec.cwd, g)), env, log_);
   process_.wait_ready(endpoints, spec.ready_timeout, abort);
 }

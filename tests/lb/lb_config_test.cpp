@@ -77,11 +77,15 @@ TEST_CASE("dtrsim lb config reads a state file, and rejects what it cannot use",
 
 namespace {
 
-int free_port() {
-  int fd = net::listen_on("127.0.0.1", 0, 1);
-  int port = net::local_port(fd);
-  ::close(fd);
-  return port;
+// `n` distinct free ports: each stays bound until all are picked, so no two picks are the same.
+std::vector<int> free_ports(int n) {
+  std::vector<int> fds, ports;
+  for (int i = 0; i < n; ++i) {
+    fds.push_back(net::listen_on("127.0.0.1", 0, 1));
+    ports.push_back(net::local_port(fds.back()));
+  }
+  for (int fd : fds) ::close(fd);
+  return ports;
 }
 
 // One request through the load balancer on `port`: answered 200 by one of the replicas.
@@ -117,7 +121,8 @@ TEST_CASE("the printed configurations run in front of the cluster they were prin
   ClusterFixture f(config);
   auto replicas = f.cluster.replicas();
   TempDir dir;
-  int http = free_port(), https = free_port(), stats = free_port();
+  std::vector<int> ports = free_ports(3);
+  int http = ports[0], https = ports[1], stats = ports[2];
   auto print = [&](const std::string& kind) {
     Process p({DTRSIM_BINARY, "lb", "config", kind, "--control", f.control.url(), "--listen", "127.0.0.1",
                "--http-port", std::to_string(http), "--https-port", std::to_string(https), "--stats-port",

@@ -16,7 +16,12 @@ TEST_CASE("durations parse with units ms, s, m, h", "[duration]") {
   CHECK(parse_duration("0.125s") == Millis{125});
   CHECK(parse_duration("1.05m") == Millis{63000});
   CHECK(parse_duration("0.001h") == Millis{3600});
-  CHECK(parse_duration("999999999h") == Millis{999999999LL * 3600000});
+  CHECK(parse_duration("100h") == kMaxDuration);
+  CHECK(parse_duration("360000000ms") == kMaxDuration);
+  CHECK_FALSE(parse_duration("100.001h").has_value());
+  CHECK_FALSE(parse_duration("999999999h").has_value());
+  CHECK(duration_problem("999999999h") == "is longer than 100h, the longest duration");
+  CHECK(duration_problem("5 s") == "is not a duration (use 5s, 250ms, 2m)");
   for (const char* bad : {"", "5", "5 s", "-1s", "s", "1.s", ".5s", "1.0005s", "1.5000s", "5sec", "1e3ms",
                           "0.5ms", "1.0ms", "1000000000ms", "1..5s", "1.5.5s"})
     CHECK_FALSE(parse_duration(bad).has_value());
