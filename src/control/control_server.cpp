@@ -1,16 +1,13 @@
 // The control API: routes, token check, error bodies.
-#include <dirent.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include "../net/socket.hpp"
+#include "control_http.hpp"
 #include "dtrsim/apply.hpp"
 #include "dtrsim/auth.hpp"
 #include "dtrsim/control_api.hpp"
@@ -40,52 +37,15 @@ bool parse_count(const std::string& text, long long max, long long& out) {
   return out <= max;
 }
 
-int port_of(const sockaddr_storage& sa) {
-  if (sa.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(sa).sin_port);
-  if (sa.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(sa).sin6_port);
-  return -1;
-}
-
-// cpp-httplib 0.11.4 keeps an idle keep-alive connection's worker waiting for the whole
-// keep-alive timeout after stop(), and offers no hook on accepted sockets. Shutting down this
-// process's connected sockets on the control port ends those waits at once, so SIGTERM exits
-// promptly with dashboards or scripts still connected.
-void shut_down_connections_on(int port) {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (!dir) return;
-  int self = ::dirfd(dir);
-  while (dirent* e = ::readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(e->d_name, &end, 10);
-    if (*end != '\0' || fd == self) continue;
-    struct stat st {};
-    if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (::getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
-        listening)
-      continue;
-    sockaddr_storage local{}, peer{};
-    socklen_t local_len = sizeof local, peer_len = sizeof peer;
-    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
-        port_of(local) != port ||
-        ::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0)
-      continue;
-    ::shutdown(static_cast<int>(fd), SHUT_RDWR);
-  }
-  ::closedir(dir);
-}
-
 } // namespace
 
 struct ControlServer::Impl {
   Impl(Cluster& c, std::string t) : cluster(c), token(std::move(t)) {}
   Cluster& cluster;
   std::string token;
-  httplib::Server server;
+  ControlHttpServer server;
   std::thread thread;
   int listen_fd = -1;
-  int port = 0;
   std::atomic<bool> ended{false};  // listen_after_bind() returned
 
   void journal_get(const httplib::Request& req, httplib::Response& res) {
@@ -252,9 +212,6 @@ void ControlServer::start(const ControlAddress& where) {
                      "--control-token");
   m.routes();
   m.guards();
-  m.server.set_tcp_nodelay(true);
-  m.server.set_keep_alive_max_count(1000);
-  m.server.set_keep_alive_timeout(5);
   // Each keep-alive connection holds a worker while idle: leave room for dashboards, scripts,
   // `dtrsim ctl`, scenario players and `lb check` at once.
   m.server.new_task_queue = [] { return new httplib::ThreadPool(64); };
@@ -284,7 +241,6 @@ void ControlServer::start(const ControlAddress& where) {
   }
   if (m.listen_fd >= 0) ::listen(m.listen_fd, 1024);
   url_ = "http://" + net::format_endpoint(where.address == "0.0.0.0" ? "127.0.0.1" : where.address, port);
-  m.port = port;
   m.thread = std::thread([&m] {
     m.server.listen_after_bind();
     m.ended = true;
@@ -297,8 +253,7 @@ void ControlServer::start(const ControlAddress& where) {
 void ControlServer::stop() {
   Impl& m = *impl_;
   if (!m.thread.joinable()) return;
-  m.server.stop();
-  shut_down_connections_on(m.port);
+  m.server.stop_all();
   m.thread.join();
 }
 
